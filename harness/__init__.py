@@ -1,0 +1,1 @@
+"""fbca-harness: the reference forwarding engine, scenario replay, adapters and load."""
