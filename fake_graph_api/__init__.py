@@ -1,1 +1,1 @@
-"""A fake of the Graph API's Custom Audiences surface, faithful enough for Meta's SDK."""
+"""A fake Graph API (Custom Audiences), faithful enough for Meta's own SDK."""
