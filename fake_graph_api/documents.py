@@ -1,0 +1,141 @@
+"""Load YAML or JSON documents and validate them, with errors that name file and line.
+
+`load_document(path)` parses a file and remembers the line of every node, so a
+JSON Schema error can say where it is: `config.yaml:7: ad_accounts[0].id: 'x' does
+not match '^act_[0-9]+$'`. Used for `fbca serve --config` files and scenario files.
+Pure: no Flask, no sockets.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+JsonPath = tuple[str | int, ...]
+
+
+class DocumentError(Exception):
+    """A document that cannot be read or does not match its schema."""
+
+    def __init__(
+        self, message: str, *, file: str, line: int | None = None, field: str = ""
+    ) -> None:
+        self.file = file
+        self.line = line
+        self.field = field
+        self.detail = message
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {field + ': ' if field else ''}{message}")
+
+
+@dataclass
+class Document:
+    """Parsed data plus the 1-based line where each JSON path starts."""
+
+    data: Any
+    file: str
+    lines: dict[JsonPath, int] = field(default_factory=dict)
+
+    def line_of(self, path: JsonPath) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), None)
+
+    def error(self, path: JsonPath, message: str) -> DocumentError:
+        return DocumentError(
+            message, file=self.file, line=self.line_of(path), field=format_path(path)
+        )
+
+
+def format_path(path: JsonPath) -> str:
+    """`("ad_accounts", 0, "id")` -> `ad_accounts[0].id`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else part
+    return text
+
+
+def load_document(path: str | Path) -> Document:
+    """Read a .yaml, .yml or .json file into a Document with node lines."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        message = f"cannot read the file ({exc.strerror})"
+        raise DocumentError(message, file=str(path)) from None
+    except UnicodeDecodeError:
+        raise DocumentError("the file is not UTF-8 text", file=str(path)) from None
+    return parse_document(text, file=str(path))
+
+
+def parse_document(text: str, *, file: str = "<string>") -> Document:
+    """Parse YAML (a superset of JSON) text; `file` is used in error messages."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or str(exc)
+        raise DocumentError(
+            f"not valid YAML: {problem}", file=file, line=line
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DocumentError(f"not valid YAML: {exc}", file=file) from None
+    lines: dict[JsonPath, int] = {}
+    if node is not None:
+        _collect_lines(node, (), lines)
+    return Document(data=data, file=file, lines=lines)
+
+
+def _collect_lines(node: yaml.Node, path: JsonPath, lines: dict) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = key_node.value
+            _collect_lines(value_node, path + (key,), lines)
+            # A field's line is its key's, even when the value starts below it.
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _collect_lines(item, path + (index,), lines)
+
+
+def validate_document(document: Document, schema: dict) -> None:
+    """Raise DocumentError for the first schema violation, naming its line and field."""
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(document.data), key=_error_order)
+    if errors:
+        first = errors[0]
+        path = tuple(first.absolute_path)
+        raise document.error(path, _describe(first))
+
+
+def load_schema(package_file: str, name: str) -> dict:
+    """Load a JSON Schema shipped next to `package_file` (pass `__file__`)."""
+    return json.loads((Path(package_file).parent / name).read_text(encoding="utf-8"))
+
+
+def _error_order(error: jsonschema.ValidationError) -> tuple:
+    return (len(error.absolute_path), [str(p) for p in error.absolute_path])
+
+
+def _describe(error: jsonschema.ValidationError) -> str:
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        return f"{error.message}; allowed here: {', '.join(allowed)}"
+    if error.validator == "required":
+        return f"{error.message}"
+    if error.validator == "enum":
+        options = ", ".join(json.dumps(v) for v in error.validator_value)
+        return f"{json.dumps(error.instance)} is not one of {options}"
+    return error.message
