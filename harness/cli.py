@@ -10,6 +10,8 @@ import sys
 
 COMMAND_MODULES = (
     "fake_graph_api.cli",  # fbca serve
+    "harness.scenario.cli",  # fbca run, fbca lint
+    "harness.load.cli",  # fbca load
 )
 
 

@@ -1,0 +1,32 @@
+"""Engines under test, behind one small interface (architecture.md section 4).
+
+`open_engine(spec, graph_url=..., clock=..., http=...)` returns an `EngineAdapter`
+with `handle(message) -> dict` and `close()`. Specs:
+
+    None, "reference"          the reference engine, in this process
+    "python:module:factory"    factory(graph_url=, clock=, http=) -> obj.handle
+    "cmd:COMMAND"              a child process speaking JSON lines (stdin/stdout)
+    "http:URL"                 each message POSTed as JSON to URL
+
+Errors:
+
+    AdapterError
+    ├── EngineSpecError    the spec is malformed or names nothing loadable
+    └── EngineFailure      the engine crashed, hung or answered something unusable
+"""
+
+from harness.adapters.base import (
+    AdapterError,
+    EngineAdapter,
+    EngineFailure,
+    EngineSpecError,
+)
+from harness.adapters.opening import open_engine
+
+__all__ = [
+    "AdapterError",
+    "EngineAdapter",
+    "EngineFailure",
+    "EngineSpecError",
+    "open_engine",
+]

@@ -1,0 +1,60 @@
+"""In-process engines: the reference engine and `python:module:factory` specs."""
+
+from __future__ import annotations
+
+import importlib
+
+from harness.adapters.base import EngineAdapter, EngineSpecError
+
+
+class InProcessEngine(EngineAdapter):
+    """Wraps an object with `handle(message) -> dict` living in this process."""
+
+    in_process = True
+
+    def __init__(self, name: str, engine) -> None:
+        super().__init__(name)
+        self.engine = engine
+        self.closed = False
+
+    def handle(self, message: dict) -> dict:
+        try:
+            answer = self.engine.handle(message)
+        except Exception as error:
+            problem = f"raised {type(error).__name__} on {message['type']}: {error}"
+            raise self.failure(problem) from error
+        return self.checked(answer, message=message)
+
+    def close(self) -> None:
+        close = getattr(self.engine, "close", None)
+        if close is not None and not self.closed:
+            close()
+        self.closed = True
+
+
+def open_reference(*, graph_url: str, clock, http=None) -> InProcessEngine:
+    from harness.engine import ReferenceEngine
+
+    return InProcessEngine(
+        "reference", ReferenceEngine(graph_url, clock=clock, http=http)
+    )
+
+
+def open_python(spec: str, target: str, *, graph_url: str, clock, http=None):
+    """`target` is `module:factory`; the factory gets graph_url, clock and http."""
+    module_name, _, factory_name = target.partition(":")
+    if not module_name or not factory_name:
+        raise EngineSpecError(spec, "a python engine is named module:factory")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as error:
+        raise EngineSpecError(spec, f"cannot import {module_name} ({error})") from None
+    factory = getattr(module, factory_name, None)
+    if not callable(factory):
+        raise EngineSpecError(spec, f"{module_name} has no callable {factory_name}")
+    engine = factory(graph_url=graph_url, clock=clock, http=http)
+    if not callable(getattr(engine, "handle", None)):
+        raise EngineSpecError(
+            spec, f"{factory_name}() returned an object without handle"
+        )
+    return InProcessEngine(spec, engine)

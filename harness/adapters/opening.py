@@ -1,0 +1,38 @@
+"""`open_engine`: turn an engine spec into an adapter (architecture.md section 4)."""
+
+from __future__ import annotations
+
+from harness.adapters.base import EngineAdapter, EngineSpecError
+from harness.adapters.command import CommandEngine
+from harness.adapters.inprocess import open_python, open_reference
+from harness.adapters.web import HttpEngine
+
+REFERENCE = "reference"
+
+
+def open_engine(spec: str | None, *, graph_url: str, clock, http=None) -> EngineAdapter:
+    """Open the engine named by `spec`; raise EngineSpecError for a bad spec."""
+    if spec is None or spec == REFERENCE:
+        return open_reference(graph_url=graph_url, clock=clock, http=http)
+    kind, colon, target = spec.partition(":")
+    if not colon or not target.strip():
+        raise EngineSpecError(spec, "the spec has no kind: prefix or nothing after it")
+    target = _unquote(target.strip())
+    if kind == "python":
+        return open_python(spec, target, graph_url=graph_url, clock=clock, http=http)
+    if kind == "cmd":
+        return CommandEngine(spec, target)
+    if kind == "http":
+        return HttpEngine(spec, target)
+    raise EngineSpecError(spec, f"unknown kind {kind!r}")
+
+
+def is_in_process(spec: str | None) -> bool:
+    """Whether the spec names an engine living in this process (shares the clock)."""
+    return spec is None or spec == REFERENCE or spec.startswith("python:")
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "\"'":
+        return text[1:-1]
+    return text

@@ -1,0 +1,118 @@
+"""Check a scenario document against scenario.schema.json, with errors a person reads.
+
+A JSON Schema `oneOf` failure says only "is not valid under any of the given
+schemas". `check_schema` walks into the alternatives instead and reports the one
+that came closest (the deepest error), or, when the value fits none of them at
+all, lists what would fit. Errors are `DocumentError`s naming file, line and field.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import jsonschema
+from jsonschema.exceptions import ValidationError, best_match
+
+from fake_graph_api.documents import Document, DocumentError, load_schema
+
+SHALLOW = ("type", "enum", "const")
+
+
+@cache
+def scenario_schema() -> dict:
+    return load_schema(__file__, "scenario.schema.json")
+
+
+@cache
+def _validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(scenario_schema())
+
+
+def check_schema(document: Document) -> None:
+    """Raise DocumentError for the most useful schema violation of `document`."""
+    error = best_match(_validator().iter_errors(document.data))
+    if error is None:
+        return
+    error = _closest(error)
+    raise document.error(tuple(error.absolute_path), describe(error))
+
+
+def _closest(error: ValidationError) -> ValidationError:
+    """Inside a oneOf/anyOf, the error of the alternative that came closest."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return error
+    depth = len(error.absolute_path)
+    deeper = [
+        e
+        for e in error.context
+        if len(e.absolute_path) > depth or e.validator not in SHALLOW
+    ]
+    if not deeper:
+        return error
+    return _closest(best_match(deeper))
+
+
+def describe(error: ValidationError) -> str:
+    """A sentence saying what is wrong and what was expected."""
+    if error.validator in ("oneOf", "anyOf"):
+        return _describe_alternatives(error)
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(error.schema.get("properties", {})))
+        unexpected = sorted(set(error.instance) - set(error.schema.get("properties")))
+        names = ", ".join(repr(name) for name in unexpected)
+        return f"unknown field {names}; allowed here: {allowed}"
+    if error.validator == "enum":
+        options = ", ".join(json.dumps(v) for v in error.validator_value)
+        return f"{json.dumps(error.instance)} is not one of {options}"
+    if error.validator == "pattern" and error.schema.get("description"):
+        return (
+            f"{json.dumps(error.instance)} does not fit: {error.schema['description']}"
+        )
+    if error.validator in ("minProperties", "maxProperties") and _is_step(error):
+        return (
+            "a step is a mapping with exactly one key, e.g. `- flush` or `- add: {...}`"
+        )
+    return error.message
+
+
+def _describe_alternatives(error: ValidationError) -> str:
+    if error.schema.get("description"):
+        expected = error.schema["description"]
+    else:
+        expected = "; or ".join(_expected_by(branch) for branch in _branches(error))
+    return f"{json.dumps(error.instance)} is not valid here; expected {expected}"
+
+
+def _branches(error: ValidationError) -> list[dict]:
+    resolver = _validator()
+    branches = []
+    for branch in error.validator_value:
+        if "$ref" in branch:
+            name = branch["$ref"].rsplit("/", 1)[-1]
+            branch = resolver.schema["$defs"][name]
+        branches.append(branch)
+    return branches
+
+
+def _expected_by(branch: dict) -> str:
+    if "enum" in branch:
+        return "one of " + ", ".join(json.dumps(v) for v in branch["enum"])
+    if "const" in branch:
+        return json.dumps(branch["const"])
+    if "description" in branch:
+        return branch["description"]
+    kind = branch.get("type", "a value")
+    kinds = kind if isinstance(kind, list) else [kind]
+    text = " or ".join(kinds)
+    if "properties" in branch:
+        text += " with fields " + ", ".join(branch["properties"])
+    return text
+
+
+def _is_step(error: ValidationError) -> bool:
+    path = list(error.absolute_path)
+    return len(path) == 2 and path[0] == "steps"
+
+
+__all__ = ["DocumentError", "check_schema", "describe", "scenario_schema"]

@@ -1,0 +1,231 @@
+import pytest
+
+from fake_graph_api.documents import DocumentError
+from harness.engine.messages import DEVICE_IDENTITY_TYPES, USER_IDENTITY_TYPES
+from harness.scenario import model
+from harness.scenario.loader import discover, load_scenario
+from harness.scenario.schema import scenario_schema
+
+MINIMAL = """\
+scenario: a minimal scenario
+tags: [smoke]
+connection:
+  customer_file_source: USER_PROVIDED_ONLY
+profiles:
+  ana: {email: " Ana@Example.org ", mobile_number: "+44 7700 900123",
+        attributes: {$Country: GB}}
+steps:
+  - subscribe: {audience: 7301, name: Cart Abandoners}
+  - add: {audience: 7301, users: [ana]}
+  - flush
+"""
+
+
+def test_minimal_scenario_loads_into_typed_steps(load_text):
+    scenario = load_text(MINIMAL)
+
+    assert scenario.title == "a minimal scenario"
+    assert scenario.tags == ("smoke",)
+    assert [type(step) for step in scenario.steps] == [
+        model.Subscribe,
+        model.Membership,
+        model.Flush,
+    ]
+    add = scenario.steps[1]
+    assert add.action == "add" and add.audiences == (7301,) and add.line == 10
+    assert add.users[0].name == "ana"
+    email, phone = add.users[0].identities
+    assert (email.type, email.value, email.device) == (
+        "email",
+        " Ana@Example.org ",
+        False,
+    )
+    assert phone.type == "mobile_number"
+
+
+def test_device_identities_lists_and_encodings(load_text):
+    scenario = load_text(
+        MINIMAL
+        + """\
+  - add:
+      audience: 7301
+      users:
+        - ios_advertising_id: [AAAA-1, BBBB-2]
+          other: {value: abc, encoding: sha256}
+"""
+    )
+    user = scenario.steps[-1].users[0]
+    assert user.name == "the user at line 15"
+    assert [(i.type, i.value, i.device) for i in user.identities[:2]] == [
+        ("ios_advertising_id", "AAAA-1", True),
+        ("ios_advertising_id", "BBBB-2", True),
+    ]
+    assert user.identities[2].encoding == "sha256"
+
+
+@pytest.mark.parametrize(
+    "step, seconds",
+    [
+        pytest.param("3h", 10800, id="hours"),
+        pytest.param("90m", 5400, id="minutes"),
+        pytest.param("1h30m", 5400, id="combined"),
+        pytest.param("500ms", 0.5, id="milliseconds"),
+        pytest.param("12", 12, id="plain-seconds"),
+    ],
+)
+def test_advance_durations(load_text, step, seconds):
+    scenario = load_text(MINIMAL + f"  - advance: {step}\n")
+    assert scenario.steps[-1].seconds == seconds
+
+
+@pytest.mark.parametrize(
+    "change, line, field, words",
+    [
+        pytest.param(
+            ("users: [ana]", "users: [anna]"),
+            10,
+            "steps[1].add.users[0]",
+            "unknown profile 'anna'; did you mean 'ana'?",
+            id="unknown-profile",
+        ),
+        pytest.param(
+            ("  - flush\n", "  - advance: 3 hours\n"),
+            11,
+            "steps[2].advance",
+            "duration like 3h",
+            id="bad-duration",
+        ),
+        pytest.param(
+            ("  - flush\n", "  - flsh\n"),
+            11,
+            "steps[2]",
+            'expected one of "flush", "resume", "keepalive"',
+            id="unknown-bare-step",
+        ),
+        pytest.param(
+            ("  - flush\n", "  - adds: {audience: 1}\n"),
+            11,
+            "steps[2]",
+            "unknown field 'adds'",
+            id="unknown-step",
+        ),
+        pytest.param(
+            ("users: [ana]", "user: [ana]"),
+            10,
+            "steps[1].add",
+            "'users' is a required property",
+            id="missing-field",
+        ),
+        pytest.param(
+            ("customer_file_source:", "customer_file_sauce:"),
+            4,
+            "connection.customer_file_sauce",
+            "did you mean 'customer_file_source'",
+            id="unknown-setting",
+        ),
+        pytest.param(
+            ("  - flush\n", "  - fault: {error: throttling}\n"),
+            11,
+            "steps[2].fault.error",
+            "unknown Graph error 'throttling'",
+            id="unknown-graph-error",
+        ),
+        pytest.param(
+            ("tags: [smoke]", "tags: [Smoke Test]"),
+            2,
+            "tags[0]",
+            "does not match",
+            id="bad-tag",
+        ),
+    ],
+)
+def test_errors_name_file_line_and_field(write_scenario, change, line, field, words):
+    path = write_scenario(MINIMAL.replace(*change))
+
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+
+    error = caught.value
+    assert (error.file, error.line, error.field) == (str(path), line, field)
+    assert words in str(error)
+
+
+def test_facebook_block_is_checked_with_the_fakes_config_schema(write_scenario):
+    text = MINIMAL.replace(
+        "connection:",
+        "facebook:\n  ad_accounts: [{id: act_1, tos_acepted: true}]\nconnection:",
+    )
+    path = write_scenario(text)
+
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+
+    assert caught.value.line == 4
+    assert caught.value.field == "facebook.ad_accounts[0]"
+    assert "tos_acepted" in str(caught.value)
+
+
+def test_expected_cells_are_hashed_or_kept(load_text):
+    scenario = load_text(
+        MINIMAL
+        + """\
+expect:
+  audiences:
+    "Cart Abandoners (email)":
+      members:
+        - {EMAIL: ana@example.org}
+        - EMAIL: >-
+            sha256:FF8D9819FC0E12BF0D24892E45987E249A28DCE836A85CAD60E28EAAA8C6D976
+        - {MADID: 5f3c2a10-8b7e, LOOKALIKE_VALUE: 12}
+"""
+    )
+    rows = scenario.expect.audiences[0].members
+    assert [row.as_member() for row in rows] == [
+        {"EMAIL": "86b9260a115ceac89a9738af23696ce3a5d70449de8d95ef28bd754bb80196b9"},
+        {"EMAIL": "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976"},
+        {"MADID": "5f3c2a10-8b7e", "LOOKALIKE_VALUE": 12.0},
+    ]
+
+
+@pytest.mark.parametrize(
+    "cell, words",
+    [
+        pytest.param(
+            '{EMAIL: "sha256:abc"}', "64 hexadecimal digits", id="short-digest"
+        ),
+        pytest.param('{EMAIL: ""}', "only non-empty cells", id="empty-cell"),
+        pytest.param("{PHONE: 4.5}", "quote it", id="float-phone"),
+    ],
+)
+def test_bad_expected_cells(write_scenario, cell, words):
+    path = write_scenario(
+        MINIMAL + f'expect:\n  audiences:\n    "X (email)":\n      members: [{cell}]\n'
+    )
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+    assert caught.value.line == 15
+    assert words in str(caught.value)
+
+
+def test_schema_lists_every_protocol_identity_type():
+    profile = scenario_schema()["$defs"]["profile"]["properties"]
+    identities = set(profile) - {"mpid", "attributes"}
+    assert identities == set(USER_IDENTITY_TYPES) | set(DEVICE_IDENTITY_TYPES)
+
+
+def test_discover_finds_yaml_below_folders(tmp_path):
+    (tmp_path / "b").mkdir()
+    for name in ("b/two.yaml", "one.yml", "notes.md", "report.json"):
+        (tmp_path / name).write_text("x")
+
+    found = discover([tmp_path])
+
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == [
+        "b/two.yaml",
+        "one.yml",
+    ]
+
+
+def test_discover_names_a_missing_path(tmp_path):
+    with pytest.raises(DocumentError, match="no such file"):
+        discover([tmp_path / "nope"])
