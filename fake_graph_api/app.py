@@ -8,7 +8,8 @@ routes.py, `/_fake/...` to control.py (loopback clients only unless
 
 import copy
 
-from flask import Flask
+from flask import Flask, request
+from werkzeug.exceptions import HTTPException
 
 from fake_graph_api.clock import VirtualClock
 from fake_graph_api.config import Options, default_config
@@ -20,7 +21,7 @@ from fake_graph_api.store import Store
 from fake_graph_api.throttle import Throttle
 
 EXTENSION = "fake_graph"
-GRAPH_METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH"]
+GRAPH_METHODS = ["GET", "POST", "DELETE", "PUT", "PATCH", "OPTIONS"]
 
 
 class FakeGraph:
@@ -75,9 +76,19 @@ def create_app(config: dict | None = None, *, seed: int = 0, clock=None, **optio
     def graph(path: str = ""):
         return answer_graph_request(fake)
 
-    app.add_url_rule("/", "graph_root", graph, methods=GRAPH_METHODS)
-    app.add_url_rule("/<path:path>", "graph", graph, methods=GRAPH_METHODS)
+    for rule, name in (("/", "graph_root"), ("/<path:path>", "graph")):
+        app.add_url_rule(
+            rule, name, graph, methods=GRAPH_METHODS, provide_automatic_options=False
+        )
+    app.register_error_handler(HTTPException, lambda error: _http_error(fake, error))
     return app
+
+
+def _http_error(fake: FakeGraph, error: HTTPException):
+    """Methods no rule accepts still get a Graph answer (100/33), as Graph gives."""
+    if request.path.startswith("/_fake/"):
+        return error
+    return answer_graph_request(fake)
 
 
 def fake_of(app: Flask) -> FakeGraph:

@@ -234,7 +234,7 @@ def _audience_fields(body: dict) -> dict:
         if name in body:
             fields[name] = _typed(body, name, str)
     if "subtype" in body:
-        fields["subtype"] = _one_of(body, "subtype", SUBTYPES)
+        fields["subtype"] = _subtype(body)
     if "customer_file_source" in body:
         fields["customer_file_source"] = _one_of(
             body, "customer_file_source", (*CUSTOMER_FILE_SOURCES, None)
@@ -257,6 +257,17 @@ def _data_source(value) -> dict:
         "data_source_type": value.get("type") or "UNKNOWN",
         "data_source_sub_type": value.get("sub_type"),
     }
+
+
+def _subtype(body: dict) -> str:
+    """Any upper-case subtype: Ads Manager shows legacy ones (OFFLINE_EVENTS)."""
+    subtype = body["subtype"]
+    if not isinstance(subtype, str) or not subtype.replace("_", "").isupper():
+        known = ", ".join(SUBTYPES)
+        raise ControlError(
+            f"subtype must be an upper-case name such as {known}", field="subtype"
+        )
+    return subtype
 
 
 def _typed(body: dict, name: str, kind: type):

@@ -551,7 +551,7 @@ CATALOGUE: dict[str, CatalogueEntry] = {entry.name: entry for entry in _ENTRIES}
 class GraphError(Exception):
     """A request the Graph API would refuse; the Flask layer answers it."""
 
-    def __init__(self, name: str, **details) -> None:
+    def __init__(self, name: str, /, **details) -> None:
         self.entry = CATALOGUE[name]
         self.details = details
         self.usage = None  # throttle.Usage, set when the answer needs usage headers
@@ -588,11 +588,16 @@ def envelope(error: GraphError, fbtrace_id: str) -> dict:
     return {"error": body}
 
 
+# Control characters (a newline in a requested path, say) cannot go in a header.
+_HEADER_UNSAFE = dict.fromkeys([*range(32), 127], " ")
+
+
 def error_headers(error: GraphError) -> dict[str, str]:
     """Extra headers for an error: OAuth errors carry WWW-Authenticate, as recorded."""
     if error.entry.type != OAUTH:
         return {}
-    message = error.message.replace('"', "'")
+    message = error.message.replace('"', "'").encode("ascii", "replace").decode()
+    message = message.translate(_HEADER_UNSAFE)
     return {
         "WWW-Authenticate": f'OAuth "Facebook Platform" "invalid_request" "{message}"'
     }

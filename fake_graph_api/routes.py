@@ -11,6 +11,7 @@ import logging
 import time
 
 from flask import Response, request
+from werkzeug.exceptions import HTTPException
 
 from fake_graph_api import audiences as views
 from fake_graph_api.auth import authenticate, authorise, token_text
@@ -43,6 +44,9 @@ def answer_graph_request(fake) -> Response:
         response = _answer(fake, call, seq, state)
     except GraphError as error:
         response = _error_response(fake, call, error, state["usage"])
+    except HTTPException as error:  # werkzeug refused the body (size, encoding)
+        refusal = GraphError("invalid_parameter", detail=error.description)
+        response = _error_response(fake, call, refusal, state["usage"])
     except Exception:  # a bug must still answer as Graph does, and be seen
         log.exception("fake Graph API failed on %s %s", call.method, call.path)
         response = _error_response(fake, call, GraphError("unknown_error"), None)

@@ -1,0 +1,51 @@
+from fake_graph_api.members import MemberSet
+
+COLUMNS = ("EMAIL", "PHONE", "FN")
+
+
+def test_a_row_matching_an_identifying_cell_replaces_the_member():
+    members = MemberSet()
+    members.add_rows(COLUMNS, [["e1", "p1", "f1"]])
+
+    members.add_rows(COLUMNS, [["e1", "", "f2"]])
+
+    assert members.dump() == [{"EMAIL": "e1", "FN": "f2"}]
+
+
+def test_a_row_joining_two_members_merges_them():
+    members = MemberSet()
+    members.add_rows(COLUMNS, [["e1", "", ""], ["", "p2", ""]])
+
+    members.add_rows(COLUMNS, [["e1", "p2", ""]])
+
+    assert members.dump() == [{"EMAIL": "e1", "PHONE": "p2"}]
+
+
+def test_removal_by_one_shared_cell_removes_the_member():
+    members = MemberSet()
+    members.add_rows(COLUMNS, [["e1", "p1", "f1"], ["e2", "", ""]])
+
+    members.remove_rows(("PHONE",), [["p1"]])
+
+    assert members.dump() == [{"EMAIL": "e2"}]
+
+
+def test_rows_without_identifying_cells_match_whole():
+    members = MemberSet()
+    members.add_rows(("FN", "LN"), [["f", "l"], ["f", "l"]])
+    assert len(members) == 1
+
+    members.remove_rows(("FN", "LN"), [["f", "x"]])
+    assert len(members) == 1
+    members.remove_rows(("LN", "FN"), [["l", "f"]])
+    assert len(members) == 0
+
+
+def test_copy_is_independent():
+    members = MemberSet()
+    members.add_rows(COLUMNS, [["e1", "", ""]])
+    twin = members.copy()
+
+    twin.remove_rows(COLUMNS, [["e1", "", ""]])
+
+    assert len(members) == 1 and len(twin) == 0
