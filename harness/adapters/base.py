@@ -31,10 +31,14 @@ class EngineFailure(AdapterError, RuntimeError):
 
 
 class EngineAdapter:
-    """One engine under test. `in_process` engines share the caller's clock and
-    HTTP client; the others run elsewhere and need the fake on a socket."""
+    """One engine under test.
+
+    `in_process` engines share the caller's clock and HTTP client; the others run
+    elsewhere and need the fake on a socket.
+    """
 
     in_process = False
+    long_lived = False  # serves many replays: gets a `reset` before each
 
     def __init__(self, name: str) -> None:
         self.name = name

@@ -17,6 +17,8 @@ ANSWER_TIMEOUT = 30.0
 class HttpEngine(EngineAdapter):
     """An engine reachable by HTTP POST at one URL."""
 
+    long_lived = True
+
     def __init__(self, spec: str, url: str, *, timeout: float = ANSWER_TIMEOUT):
         super().__init__(spec)
         if not url.startswith(("http://", "https://")):

@@ -89,7 +89,9 @@ class FakeSite:
             threaded=True,
             request_handler=_QuietHandler,
         )
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
         url = f"http://127.0.0.1:{server.server_port}"
         site = cls(url, httpx.Client(base_url=url), clock)
         site._server = server
