@@ -9,6 +9,7 @@ reports and exits with the codes of harness.scenario.reports.
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from fake_graph_api.documents import DocumentError
@@ -107,6 +108,7 @@ def lint_command(args) -> int:
 
 
 def run_command(args) -> int:
+    _quiet_engines(args.verbose)
     try:
         files = discover(args.paths or DEFAULT_PATHS)
     except DocumentError as error:
@@ -130,6 +132,12 @@ def run_command(args) -> int:
         results.append(result)
         _print(result, args.verbose)
     return _finish(results, args)
+
+
+def _quiet_engines(verbose: bool) -> None:
+    """Engine logs interleave with the report: show them only with --verbose."""
+    level = logging.INFO if verbose else logging.CRITICAL
+    logging.basicConfig(level=level, format="    log %(name)s: %(message)s")
 
 
 def selected(scenario, tags: list[str] | None, keywords: list[str] | None) -> bool:
