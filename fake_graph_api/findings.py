@@ -80,13 +80,12 @@ def users_findings(parsed: UsersPayload, where: Where) -> list[Finding]:
                 column,
             )  # fmt: skip
         )
-    for position, column in enumerate(parsed.columns):
-        values = [row[position] for row in parsed.rows]
+    for column, values in zip(parsed.columns, parsed.values, strict=True):
         if column in HASHED_KEYS:
             found += _placeholder_hashes(values, column, where)
         elif column == "MADID":
             found += _madid_problems(values, where)
-    found += _duplicates(parsed.rows, where)
+    found += _duplicates(parsed.rows, parsed.values, where)
     return found[:MAX_PER_REQUEST]
 
 
@@ -195,7 +194,9 @@ def _madid_problems(values: list, where: Where) -> list[Finding]:
     return found
 
 
-def _duplicates(rows: list, where: Where) -> list[Finding]:
+def _duplicates(rows: list, values: list, where: Where) -> list[Finding]:
+    if any(len(set(column)) == len(column) for column in values if _hashable(column)):
+        return []  # a column without repeats: no two rows can be equal
     try:
         keys = list(map(tuple, rows))
         if len(set(keys)) == len(keys):
@@ -217,6 +218,10 @@ def _duplicates(rows: list, where: Where) -> list[Finding]:
         else:
             first_seen[key] = row
     return found
+
+
+def _hashable(column: tuple) -> bool:
+    return list not in set(map(type, column))
 
 
 def _pii_kind(value: str) -> str | None:

@@ -4,8 +4,12 @@ A member is the dict of a row's non-empty cells, e.g. {"EMAIL": "<hex>", "FN": "
 Adding a row whose identifying cells (keys.IDENTIFYING_KEYS) match existing members
 replaces them; an identical row is a no-op. Removing a row removes every member
 sharing an identifying cell with it, or, when the row has none, the member equal to
-it. Invariant: an identifying cell belongs to at most one member. Not thread-safe on
-its own; the store holds the lock.
+it. Invariant: an identifying cell belongs to at most one member.
+
+Speed: members are kept in a list as (columns, row) as sent, with a value -> member
+index per identifying key. A batch of new people that touches no existing member and
+repeats no identifying value is inserted with C-level dict and set operations; any
+other batch goes row by row. Not thread-safe on its own; the store holds the lock.
 """
 
 import json
@@ -24,89 +28,131 @@ class MemberSet:
     """Members indexed by their identifying cells, for fast add and remove."""
 
     def __init__(self) -> None:
-        self._members: dict[int, dict] = {}
-        self._by_cell: dict[tuple[str, object], int] = {}
+        self._members: list[tuple[Columns, list] | None] = []  # id = position
+        self._count = 0
+        self._by_key: dict[str, dict[object, int]] = {}
         self._by_text: dict[str, int] = {}
-        self._next_id = 0
 
     def __len__(self) -> int:
-        return len(self._members)
+        return self._count
 
-    def add_rows(self, columns: Columns, rows: list) -> None:
+    def add_rows(self, columns: Columns, rows: list, values: list | None = None):
+        """Apply rows in order; `values` (one tuple per column) may be passed in."""
+        if not rows:
+            return
+        values = values if values is not None else list(zip(*rows, strict=True))
+        if self._is_fresh_batch(columns, values):
+            self._insert_fresh(columns, rows, values)
+            return
         identifying = _identifying_positions(columns)
         for row in rows:
-            cells = {
-                key: value
-                for key, value in zip(columns, row, strict=True)
-                if value != ""
-            }
-            ids = [(key, row[i]) for i, key in identifying if row[i] != ""]
-            if ids:
-                self._add_identified(cells, ids)
-            elif cells:
-                self._add_unidentified(cells)
+            self._add_row(columns, row, identifying)
 
     def remove_rows(self, columns: Columns, rows: list) -> None:
         identifying = _identifying_positions(columns)
         for row in rows:
-            ids = [(key, row[i]) for i, key in identifying if row[i] != ""]
-            if ids:
-                for member_id in {self._by_cell.get(cell) for cell in ids} - {None}:
+            cells = [(key, row[i]) for i, key in identifying if row[i] != ""]
+            if cells:
+                for member_id in {self._owner(cell) for cell in cells} - {None}:
                     self._drop(member_id)
                 continue
-            cells = {
-                key: value
-                for key, value in zip(columns, row, strict=True)
-                if value != ""
-            }
-            member_id = self._by_text.get(member_text(cells))
+            member_id = self._by_text.get(member_text(_cells(columns, row)))
             if member_id is not None:
                 self._drop(member_id)
 
     def dump(self) -> list[dict]:
         """All members, sorted by their JSON text so dumps are deterministic."""
-        return sorted(self._members.values(), key=member_text)
+        live = (_cells(*member) for member in self._members if member is not None)
+        return sorted(live, key=member_text)
 
     def copy(self) -> "MemberSet":
         twin = MemberSet()
-        twin._members = dict(self._members)
-        twin._by_cell = dict(self._by_cell)
+        twin._members = list(self._members)
+        twin._count = self._count
+        twin._by_key = {key: dict(index) for key, index in self._by_key.items()}
         twin._by_text = dict(self._by_text)
-        twin._next_id = self._next_id
         return twin
 
-    def _add_identified(self, cells: dict, ids: list) -> None:
-        by_cell = self._by_cell
-        matched = {by_cell[cell] for cell in ids if cell in by_cell}
-        if len(matched) == 1:
-            (only,) = matched
-            if self._members[only] == cells:
-                return
+    def _is_fresh_batch(self, columns: Columns, values: list) -> bool:
+        """True when every row has an identifying cell, all of them new and distinct."""
+        positions = [i for i, key in enumerate(columns) if key in IDENTIFYING_KEYS]
+        if not positions:
+            return False
+        if len(positions) == 1:
+            if "" in values[positions[0]]:
+                return False
+        elif ("",) * len(positions) in set(zip(*[values[i] for i in positions])):  # noqa: B905
+            return False
+        for i in positions:
+            column, index = values[i], self._by_key.get(columns[i], {})
+            distinct = set(column)
+            distinct.discard("")
+            if len(distinct) != len(column) - column.count(""):
+                return False
+            if any(map(index.__contains__, distinct)):
+                return False
+        return True
+
+    def _insert_fresh(self, columns: Columns, rows: list, values: list) -> None:
+        ids = range(len(self._members), len(self._members) + len(rows))
+        self._members.extend(zip([columns] * len(rows), rows, strict=True))
+        self._count += len(rows)
+        for i, key in enumerate(columns):
+            if key in IDENTIFYING_KEYS:
+                index = self._by_key.setdefault(key, {})
+                index.update(zip(values[i], ids, strict=True))
+                index.pop("", None)
+
+    def _add_row(self, columns: Columns, row: list, identifying) -> None:
+        cells = [(key, row[i]) for i, key in identifying if row[i] != ""]
+        if not cells:
+            self._add_unidentified(columns, row)
+            return
+        matched = {self._owner(cell) for cell in cells} - {None}
+        if len(matched) == 1 and self._same(matched.pop(), columns, row, matched):
+            return
         for member_id in matched:
             self._drop(member_id)
-        member_id = self._new_member(cells)
-        for cell in ids:
-            by_cell[cell] = member_id
+        member_id = self._new_member(columns, row)
+        for key, value in cells:
+            self._by_key.setdefault(key, {})[value] = member_id
 
-    def _add_unidentified(self, cells: dict) -> None:
+    def _same(self, member_id: int, columns: Columns, row: list, matched: set) -> bool:
+        """Whether the member equals the row; otherwise put it back in `matched`."""
+        stored_columns, stored_row = self._members[member_id]
+        if stored_row == row and stored_columns == columns:
+            return True
+        if _cells(stored_columns, stored_row) == _cells(columns, row):
+            return True
+        matched.add(member_id)
+        return False
+
+    def _add_unidentified(self, columns: Columns, row: list) -> None:
+        cells = _cells(columns, row)
         text = member_text(cells)
-        if text not in self._by_text:
-            self._by_text[text] = self._new_member(cells)
+        if cells and text not in self._by_text:
+            self._by_text[text] = self._new_member(columns, row)
 
-    def _new_member(self, cells: dict) -> int:
-        self._next_id += 1
-        self._members[self._next_id] = cells
-        return self._next_id
+    def _new_member(self, columns: Columns, row: list) -> int:
+        self._members.append((columns, row))
+        self._count += 1
+        return len(self._members) - 1
+
+    def _owner(self, cell: tuple[str, object]) -> int | None:
+        key, value = cell
+        return self._by_key.get(key, {}).get(value)
 
     def _drop(self, member_id: int) -> None:
-        cells = self._members.pop(member_id)
+        columns, row = self._members[member_id]
+        self._members[member_id] = None
+        self._count -= 1
         identified = False
-        for key, value in cells.items():
-            if key in IDENTIFYING_KEYS:
-                self._by_cell.pop((key, value), None)
+        for key, value in zip(columns, row, strict=True):
+            if key in IDENTIFYING_KEYS and value != "":
+                self._by_key[key].pop(value, None)
                 identified = True
         if not identified:
-            self._by_text.pop(member_text(cells), None)
+            self._by_text.pop(member_text(_cells(columns, row)), None)
 
 
 def _identifying_positions(columns: Columns) -> list[tuple[int, str]]:

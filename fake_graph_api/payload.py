@@ -41,17 +41,19 @@ class UsersPayload:
 
     columns: tuple[str, ...]
     rows: list
+    values: list  # one tuple per column: rows read column-wise
     sent_rows: list
     multi_key: bool
     sub_type: str
     invalid: dict[int, str] = field(default_factory=dict)
     bad_hash_cells: list[tuple[int, str, str]] = field(default_factory=list)
 
-    def accepted_rows(self) -> list:
+    def accepted(self) -> tuple[list, list | None]:
+        """The rows to apply and their column values (None: recompute them)."""
         if not self.invalid:
-            return self.rows
+            return self.rows, self.values
         invalid = self.invalid
-        return [row for i, row in enumerate(self.rows) if i not in invalid]
+        return [row for i, row in enumerate(self.rows) if i not in invalid], None
 
     def samples(self) -> dict[str, str]:
         """Up to 100 invalid rows, keyed by the row's JSON text exactly as sent."""
@@ -85,11 +87,12 @@ def parse_users_payload(
     columns, multi_key = _read_schema(schema)
     rows = _read_rows(payload.get("data"), columns, multi_key)
     _check_ids_params(payload, columns, known_app_ids)
-    _check_value_column(columns, rows, is_value_based)
-    rows = _check_cell_types(columns, rows)
+    values = list(zip(*rows, strict=True))
+    _check_value_column(columns, values, is_value_based)
+    rows, values = _check_cell_types(columns, rows, values)
 
     sub_type = MULTI_KEY_SUB_TYPE if multi_key else _SINGLE_KEY_SUB_TYPES[schema]
-    parsed = UsersPayload(columns, rows, _sent_rows(payload), multi_key, sub_type)
+    parsed = UsersPayload(columns, rows, values, payload["data"], multi_key, sub_type)
     _mark_invalid_entries(parsed)
     return parsed
 
@@ -169,41 +172,40 @@ def _check_ids_params(payload: dict, columns: tuple, known_app_ids) -> None:
         )
 
 
-def _check_value_column(columns: tuple, rows: list, is_value_based: bool) -> None:
+def _check_value_column(columns: tuple, values: list, is_value_based: bool) -> None:
     if "LOOKALIKE_VALUE" not in columns:
         if is_value_based:
             raise GraphError("value_based_needs_value")
         return
     if not is_value_based:
         raise GraphError("value_on_plain_audience")
-    position = columns.index("LOOKALIKE_VALUE")
-    values = [row[position] for row in rows]
-    if not set(map(type, values)) <= {int, float}:
+    numbers = values[columns.index("LOOKALIKE_VALUE")]
+    if not set(map(type, numbers)) <= {int, float}:
         raise GraphError("invalid_lookalike_value", detail="a value is not a number")
-    if not all(map(math.isfinite, values)) or min(values) < 0:
+    if not all(map(math.isfinite, numbers)) or min(numbers) < 0:
         raise GraphError("invalid_lookalike_value", detail="a value is below zero")
 
 
-def _check_cell_types(columns: tuple, rows: list) -> list:
+def _check_cell_types(columns: tuple, rows: list, values: list):
     """Cells are strings, except numbers and options; integer ids become strings."""
-    converted = False
+    to_text = []
     for position, key in enumerate(columns):
-        if key == "LOOKALIKE_VALUE":
-            continue
-        kinds = {type(row[position]) for row in rows}
-        if kinds == {str}:
+        kinds = set(map(type, values[position]))
+        if kinds == {str} or key == "LOOKALIKE_VALUE":
             continue
         if key in _ID_KEYS and kinds <= {str, int}:
-            rows = rows if converted else [list(row) for row in rows]
-            converted = True
-            for row in rows:
-                row[position] = str(row[position])
-            continue
-        if not kinds <= _allowed_types(key):
+            to_text.append(position)
+        elif not kinds <= _allowed_types(key):
             raise GraphError(
                 "schema_mismatch", detail=f"the {key} column holds a wrong type"
             )
-    return rows
+    if not to_text:
+        return rows, values
+    rows = [list(row) for row in rows]
+    for row in rows:
+        for position in to_text:
+            row[position] = str(row[position])
+    return rows, list(zip(*rows, strict=True))
 
 
 def _allowed_types(key: str) -> set:
@@ -214,27 +216,24 @@ def _allowed_types(key: str) -> set:
     return {str}
 
 
-def _sent_rows(payload: dict) -> list:
-    return payload["data"]
-
-
 def _mark_invalid_entries(parsed: UsersPayload) -> None:
-    columns, rows = parsed.columns, parsed.rows
+    columns = parsed.columns
     if parsed.multi_key and "EXTERN_ID" in columns:
-        position = columns.index("EXTERN_ID")
-        for index, row in enumerate(rows):
-            if row[position] == "":
-                parsed.invalid[index] = EMPTY_EXTERN_ID
+        extern_ids = parsed.values[columns.index("EXTERN_ID")]
+        if "" in extern_ids:
+            for index, value in enumerate(extern_ids):
+                if value == "":
+                    parsed.invalid[index] = EMPTY_EXTERN_ID
     for position, key in enumerate(columns):
         if key in keys.HASHED_KEYS:
-            for index, value in _bad_hashes([row[position] for row in rows]):
+            for index, value in _bad_hashes(parsed.values[position]):
                 parsed.bad_hash_cells.append((index, key, value))
                 parsed.invalid.setdefault(index, BAD_HASH)
 
 
-def _bad_hashes(values: list) -> list[tuple[int, str]]:
+def _bad_hashes(values) -> list[tuple[int, str]]:
     """(row, value) of non-empty cells that are not 64 lowercase hex characters."""
-    present = [value for value in values if value]
+    present = list(filter(None, values))
     if not present or _all_sha256(present):
         return []
     return [

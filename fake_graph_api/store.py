@@ -186,11 +186,11 @@ class Store:
                 _check_data_source(audience, parsed)
             upload = self._session(audience, session, now)
 
-            rows = parsed.accepted_rows()
+            rows, values = parsed.accepted()
             if remove:
                 audience.members.remove_rows(parsed.columns, rows)
             else:
-                audience.members.add_rows(parsed.columns, rows)
+                audience.members.add_rows(parsed.columns, rows, values)
                 _lock_data_source(audience, parsed)
             audience.time_content_updated = now
             return _count(audience, upload, parsed)
@@ -209,7 +209,7 @@ class Store:
             _check_data_source(audience, parsed)
             upload = open_replace_batch(audience, session, now, self.ids.session_id)
 
-            upload.staged.add_rows(parsed.columns, parsed.accepted_rows())
+            upload.staged.add_rows(parsed.columns, *parsed.accepted())
             _lock_data_source(audience, parsed)
             if session.last_batch_flag:
                 settle_replace(audience, now, finish=True)

@@ -88,7 +88,7 @@ def test_bad_hashes_are_invalid_entries_with_samples():
 
     assert parsed.invalid == {1: "invalid hash format"}
     assert parsed.samples() == {f'["Joe@x.com","{HASH}"]': "invalid hash format"}
-    assert parsed.accepted_rows() == [[HASH, ""]]
+    assert parsed.accepted() == ([[HASH, ""]], None)
     assert parsed.bad_hash_cells == [(1, "EMAIL", "Joe@x.com")]
 
 
