@@ -4,3 +4,7 @@
 mParticle documents its Facebook Audience integration; docs/behaviour.md lists
 every rule with its source. Errors are drawn in `harness.engine.errors`.
 """
+
+from harness.engine.engine import ReferenceEngine
+
+__all__ = ["ReferenceEngine"]

@@ -1,7 +1,8 @@
 """The engine's Graph API client: one connection's calls, classified and retried.
 
-Every call sends its parameters in a JSON body (DELETE too) and the token in the
-query string. Failures are classified by Graph error code, never by HTTP status
+Every call sends its parameters in a JSON body (DELETE too) and the token in an
+`Authorization: Bearer` header, so that no URL, and so no HTTP library's log line,
+ever carries it. Failures are classified by Graph error code, never by HTTP status
 alone: throttling and temporary codes, 5xx without a Graph code, broken connections
 and HTML or other non-JSON answers are transient and retried with bounded
 exponential backoff on the engine's clock, waiting at least Facebook's
@@ -109,10 +110,12 @@ class GraphClient:
 
     def _send_once(self, method, path, body, params, rows) -> dict:
         url = f"{self._prefix}/{path}"
-        query = {**(params or {}), "access_token": self._token}
+        headers = {"Authorization": f"Bearer {self._token}"}
         started = time.perf_counter()
         try:
-            response = self._http.request(method, url, params=query, json=body)
+            response = self._http.request(
+                method, url, params=params, json=body, headers=headers
+            )
         except httpx.TransportError as exc:
             self._log(method, path, rows, None, None, started)
             raise TransientGraphError(

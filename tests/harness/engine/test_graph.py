@@ -59,6 +59,8 @@ def test_users_payload_travels_in_a_json_body_even_for_delete():
     assert request.method == "DELETE"
     assert request.url.path == "/v19.0/238/users"
     assert "payload" not in request.url.params
+    assert "access_token" not in request.url.params
+    assert request.headers["authorization"] == f"Bearer {TOKEN}"
     assert json.loads(request.content) == {"payload": payload, "session": session}
 
 
