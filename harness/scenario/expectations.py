@@ -219,11 +219,18 @@ def _check_deleted(expect: model.Expectation, snapshot: FakeSnapshot) -> list[Pr
                 )
             )
         elif not snapshot.deleted(name):
-            message = f"no deleted audience named {name!r}" + _near_misses(
-                name, snapshot
-            )
+            near = _near_deleted(name, snapshot)
+            message = f"no deleted audience named {name!r}{near}"
             problems.append(Problem(message, expect.line))
     return problems
+
+
+def _near_deleted(name: str, snapshot: FakeSnapshot) -> str:
+    deleted = [a["name"] for a in snapshot.in_account() if a["deleted"]]
+    close = near_names(name, deleted)
+    if close:
+        return "; deleted ones close to it: " + ", ".join(repr(n) for n in close)
+    return _near_misses(name, snapshot)
 
 
 def _check_count(expect: model.Expectation, snapshot: FakeSnapshot) -> list[Problem]:

@@ -1,0 +1,176 @@
+from pathlib import Path
+
+import pytest
+
+from fake_graph_api.clock import VirtualClock
+from harness.adapters import open_engine
+from harness.scenario.fake_site import FakeSite, fake_config
+from harness.scenario.loader import load_scenario
+from harness.scenario.replay import Replay
+from harness.scenario.runner import (
+    ERROR,
+    FAILED,
+    INVALID,
+    PASSED,
+    RunOptions,
+    run_file,
+    run_many,
+)
+
+HERE = Path(__file__).parent
+
+SCENARIO = """\
+scenario: emails reach the email audience
+tags: [email]
+connection:
+  customer_file_source: USER_PROVIDED_ONLY
+profiles:
+  ana: {email: " ana@example.org "}
+  bob: {email: bob@example.org}
+steps:
+  - subscribe: {audience: 7301, name: Cart Abandoners}
+  - add: {audience: 7301, users: [ana, bob]}
+  - advance: 3h
+  - expect:
+      audiences:
+        "Cart Abandoners (email)":
+          includes: [{EMAIL: bob@example.org}]
+  - remove: {audience: 7301, users: [bob]}
+  - flush
+expect:
+  audiences:
+    "Cart Abandoners (email)":
+      members: [{EMAIL: ana@example.org}]
+  absent: ["Cart Abandoners (phone)"]
+  connection: active
+  requests: {method: POST, path: "/*/users", count: 2, payload_in_query: false}
+"""
+
+
+@pytest.fixture(autouse=True)
+def tiny_engine_importable(monkeypatch):
+    monkeypatch.syspath_prepend(str(HERE))
+
+
+def run(write_scenario, text=SCENARIO, engine="python:tiny_engine:create"):
+    return run_file(write_scenario(text), RunOptions(engine=engine))
+
+
+def test_a_correct_engine_passes(write_scenario):
+    result = run(write_scenario)
+
+    assert result.status == PASSED, result.problems
+    assert result.problems == []
+    assert result.tags == ("email",)
+
+
+def test_a_mistake_fails_with_its_diagnosis(write_scenario):
+    result = run(write_scenario, engine="python:tiny_engine:create_untrimmed")
+
+    assert result.status == FAILED
+    text = "\n".join(problem.message for problem in result.failures)
+    assert "missing member {EMAIL: ana@example.org}" in text
+    assert (
+        "EMAIL for ana looks like sha256(' ana@example.org '): it was not trimmed"
+        in text
+    )
+    assert result.failures[0].line == 20
+
+
+def test_checkpoint_failures_point_at_the_checkpoint(write_scenario):
+    text = SCENARIO.replace("includes: [{EMAIL: bob@example.org}]", "count: 5")
+
+    result = run(write_scenario, text)
+
+    assert result.status == FAILED
+    [problem] = result.failures
+    assert problem.line == 14
+    assert "holds 2 members, expected 5" in problem.message
+
+
+def test_near_misses_for_an_absent_audience(write_scenario):
+    text = SCENARIO.replace(
+        '"Cart Abandoners (email)":\n      members',
+        '"Cart abandoners (email)":\n      members',
+    )
+
+    result = run(write_scenario, text)
+
+    [problem] = result.failures
+    assert "no audience named 'Cart abandoners (email)'" in problem.message
+    assert "near misses: 'Cart Abandoners (email)'" in problem.message
+
+
+def test_absent_and_connection_and_request_checks_fail(write_scenario):
+    text = (
+        SCENARIO.replace(
+            'absent: ["Cart Abandoners (phone)"]', 'absent: ["Cart Abandoners (email)"]'
+        )
+        .replace("connection: active", "connection: {state: faulted, code: 190}")
+        .replace("count: 2,", "count: {min: 3},")
+    )
+
+    result = run(write_scenario, text)
+
+    messages = [problem.message for problem in result.failures]
+    assert any("expected absent" in m for m in messages)
+    assert any(
+        "connection of audience 7301 is active; expected faulted" in m for m in messages
+    )
+    assert any("2 POST /*/users requests, expected at least 3" in m for m in messages)
+
+
+def test_an_engine_that_raises_is_an_error(write_scenario):
+    result = run(write_scenario, engine="python:tiny_engine:create_raising")
+
+    assert result.status == ERROR
+    assert "raised RuntimeError on audience_subscription_request" in result.error
+
+
+def test_an_answer_that_is_not_an_object_is_an_error(write_scenario):
+    result = run(write_scenario, engine="python:tiny_engine:create_list_answering")
+
+    assert result.status == ERROR
+    assert "with a list, not an object" in result.error
+
+
+def test_an_unloadable_file_is_invalid(write_scenario):
+    result = run_file(write_scenario("scenario: x\nsteps: nope\n"))
+
+    assert result.status == INVALID
+    assert ":2: steps:" in result.error
+
+
+def test_advance_moves_the_clock_when_the_engine_does_not(write_scenario):
+    scenario = load_scenario(write_scenario(SCENARIO))
+    clock = VirtualClock()
+    site = FakeSite.in_process(fake_config(None), clock)
+    engine = open_engine(
+        "python:tiny_engine:create",
+        graph_url=site.graph_url,
+        clock=clock,
+        http=site.http,
+    )
+    start = clock.now()
+
+    problems = Replay(scenario, engine, site).run()
+
+    assert problems == []
+    assert engine.engine.advanced == 10800
+    assert clock.now() - start == 10800
+
+
+def test_run_many_keeps_the_order_in_parallel(write_scenario):
+    scenarios = [
+        load_scenario(
+            write_scenario(SCENARIO.replace("reach", f"reach #{n}"), f"s{n}.yaml")
+        )
+        for n in range(4)
+    ]
+
+    results = list(
+        run_many(scenarios, RunOptions(engine="python:tiny_engine:create", jobs=2))
+    )
+
+    assert [r.title for r in results] == [s.title for s in scenarios]
+    assert {r.status for r in results} == {PASSED}
