@@ -1,0 +1,100 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+HERE = Path(__file__).parent
+
+GOOD = """\
+scenario: {title}
+tags: [{tag}]
+connection:
+  customer_file_source: USER_PROVIDED_ONLY
+profiles:
+  ana: {{email: " Ana@Example.org "}}
+steps:
+  - subscribe: {{audience: 7301, name: Cart}}
+  - add: {{audience: 7301, users: [ana]}}
+  - flush
+expect:
+  audiences:
+    "Cart (email)": {{members: [{{EMAIL: {email}}}]}}
+"""
+
+
+@pytest.fixture
+def suite(write_scenario):
+    good = GOOD.format(title="email ok", tag="email", email="ana@example.org")
+    bad = GOOD.format(title="phone wrong", tag="phone", email="bob@example.org")
+    write_scenario(good, "s/ok.yaml")
+    return write_scenario(bad, "s/bad.yaml").parent
+
+
+def run(*args) -> int:
+    return main(["run", *map(str, args)])
+
+
+def test_all_passing_exits_0(suite, capsys):
+    assert run(suite, "--tags", "email") == 0
+    out = capsys.readouterr().out
+    assert "PASS  " in out and "phone wrong" not in out
+
+
+def test_a_failure_exits_1_and_reports_are_written(suite, tmp_path, capsys):
+    junit, report = tmp_path / "j.xml", tmp_path / "r.json"
+
+    code = run(suite, "--junit", junit, "--json", report)
+
+    assert code == 1
+    assert "FAIL  " in capsys.readouterr().out
+    assert json.loads(report.read_text())["summary"] == {
+        "passed": 1,
+        "failed": 1,
+        "total": 2,
+    }
+    assert junit.read_text().startswith("<?xml")
+
+
+def test_keyword_selection(suite, capsys):
+    assert run(suite, "-k", "not phone") == 0
+    assert run(suite, "-k", "PHONE") == 1
+
+
+def test_nothing_selected_exits_2(suite, capsys):
+    assert run(suite, "--tags", "nope") == 2
+    assert "no scenario selected" in capsys.readouterr().err
+
+
+def test_an_invalid_file_exits_2(suite, write_scenario, capsys):
+    write_scenario("scenario: broken\nsteps: [{add: {}}]\n", "s/broken.yaml")
+    assert run(suite, "--tags", "email") == 2
+    assert "BAD   " in capsys.readouterr().out
+
+
+def test_a_broken_engine_exits_3(suite, monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(HERE))
+    assert (
+        run(suite, "--engine", "python:tiny_engine:create_raising", "-k", "email") == 3
+    )
+    assert "ERROR" in capsys.readouterr().out
+
+
+def test_a_bad_engine_spec_exits_3(suite, capsys):
+    assert run(suite, "--engine", "carrier-pigeon:coo", "-k", "email") == 3
+    assert "unknown kind 'carrier-pigeon'" in capsys.readouterr().out
+
+
+def test_lint(suite, write_scenario, capsys):
+    assert main(["lint", str(suite)]) == 0
+    write_scenario("scenario: broken\nsteps: [{add: {}}]\n", "s/broken.yaml")
+    assert main(["lint", str(suite)]) == 2
+    out = capsys.readouterr().out
+    assert "broken.yaml:2: steps[0].add: 'audience' is a required property" in out
+    assert "2 valid, 1 invalid" in out
+
+
+def test_a_missing_path_exits_2(tmp_path, capsys):
+    assert run(tmp_path / "nowhere") == 2
+    assert "no such file or folder" in capsys.readouterr().err
