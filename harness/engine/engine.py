@@ -159,35 +159,43 @@ class ReferenceEngine:
     def _membership(self, message: dict) -> dict:
         account = message["account"]
         changes = messages.membership_changes(message)
-        plan = self._plan_membership(account, changes)
+        touched = [change.audience_id for change in changes] or [
+            c.audience_id
+            for c in self.connections.values()
+            if c.account_id == account["account_id"]
+        ]
+        plan = self._plan_membership(account, changes, touched)
 
-        touched = set()
+        for audience_id, (settings, name, subscription_settings) in plan.items():
+            self._apply_plan(
+                audience_id, account, settings, name, subscription_settings
+            )
         for change in changes:
-            connection = self._connection_for(change, plan, account)
-            connection.enqueue(change)
-            touched.add(change.audience_id)
+            self.connections[change.audience_id].enqueue(change)
 
-        if not changes:
-            touched = {
-                c.audience_id
-                for c in self.connections.values()
-                if c.account_id == account["account_id"]
-            }
         suspend = any(self.connections[a].faulted for a in touched)
         return messages.response(
             message, "audience_membership_change_response", suspend_subscription=suspend
         )
 
-    def _plan_membership(self, account: dict, changes) -> dict:
-        """Each connection's settings for this message, read before any change."""
-        plan: dict[int, tuple[ConnectionSettings, str]] = {}
+    def _plan_membership(self, account: dict, changes, touched: list[int]) -> dict:
+        """Settings, name and subscription settings of every touched connection.
+
+        Everything is read before anything changes, so a bad setting or a missing
+        name raises with the engine untouched.
+        """
+        plan: dict[int, tuple[ConnectionSettings, str, dict]] = {}
+        for audience_id in touched:
+            connection = self.connections.get(audience_id)
+            if connection is not None and audience_id not in plan:
+                stored = connection.subscription_settings
+                plan[audience_id] = (
+                    self._settings(account, stored),
+                    connection.name,
+                    stored,
+                )
         for change in changes:
             if change.audience_id in plan:
-                continue
-            connection = self.connections.get(change.audience_id)
-            if connection is not None:
-                settings = self._settings(account, connection.subscription_settings)
-                plan[change.audience_id] = (settings, connection.name)
                 continue
             if not change.audience_name:
                 raise InvalidMessageError(
@@ -195,25 +203,27 @@ class ReferenceEngine:
                     f"is required: the engine has no subscription for audience "
                     f"{change.audience_id}",
                 )
-            settings = self._settings(account, change.subscription_settings)
-            plan[change.audience_id] = (settings, change.audience_name)
+            plan[change.audience_id] = (
+                self._settings(account, change.subscription_settings),
+                change.audience_name,
+                change.subscription_settings,
+            )
         return plan
 
-    def _connection_for(self, change, plan: dict, account: dict) -> Connection:
-        settings, name = plan[change.audience_id]
-        connection = self.connections.get(change.audience_id)
+    def _apply_plan(self, audience_id, account, settings, name, subscription_settings):
+        """Connect an unseen audience, or take fresh account settings (a new token)."""
+        connection = self.connections.get(audience_id)
         if connection is None:
             connection = self._new_connection(
-                audience_id=change.audience_id,
+                audience_id=audience_id,
                 account_id=account["account_id"],
                 name=name,
                 settings=settings,
-                subscription_settings=change.subscription_settings,
+                subscription_settings=subscription_settings,
             )
             connection.connect()
         elif settings != connection.settings:
             connection.use_graph(self._graph_for(settings), settings)
-        return connection
 
     # control --------------------------------------------------------------------
 

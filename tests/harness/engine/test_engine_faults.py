@@ -218,3 +218,18 @@ def test_rows_acknowledged_before_a_fault_are_not_sent_again(make_world, message
         for row in httpx.Response(200, content=r.content).json()["payload"]["data"]
     ]
     assert len(sent_rows) == 10 + 2
+
+
+def test_a_keep_alive_brings_the_fresh_token_too(world, messages):
+    start(world, messages, users(messages, 2))
+    world.control("POST", "tokens", {"token": "fbca-dev-token", "expired": True})
+    world.engine.flush()
+    world.control(
+        "POST", "tokens", {"token": "fresh-token", "ad_accounts": [AD_ACCOUNT]}
+    )
+    messages.account_settings["accessToken"] = "fresh-token"
+
+    assert world.engine.handle(messages.membership())["suspend_subscription"] is True
+    world.engine.handle(messages.control("resume", audience_id=7301))
+
+    assert len(world.members("email")) == 2
