@@ -48,7 +48,7 @@ class FakeGraph:
         if ad_account is None:
             self.store.clear()
             self.store.configure(self.startup_config, now=now)
-            self.faults.remove()
+            self.faults.clear()
         else:
             self.store.forget_ad_account(ad_account)
             for account in self.startup_config.get("ad_accounts", ()):

@@ -33,9 +33,15 @@ class Faults:
 
     def __init__(self, *, seed: int = 0) -> None:
         self._lock = threading.Lock()
-        self._rules: list[dict] = []
-        self._random = random.Random(f"faults-{seed}")
-        self._next_id = 0
+        self._seed = seed
+        self.clear()
+
+    def clear(self) -> None:
+        """No rules, and ids and chance start again as after a fresh start."""
+        with self._lock:
+            self._rules: list[dict] = []
+            self._random = random.Random(f"faults-{self._seed}")
+            self._next_id = 0
 
     def add(self, rule: dict) -> dict:
         checked = check_rule(rule)
