@@ -1,0 +1,91 @@
+import pytest
+
+pytest_plugins = ["pytester"]
+
+SCENARIO = """\
+scenario: {title}
+tags: [email]
+connection:
+  customer_file_source: USER_PROVIDED_ONLY
+profiles:
+  ana: {{email: " Ana@Example.org "}}
+steps:
+  - subscribe: {{audience: 7301, name: Cart}}
+  - add: {{audience: 7301, users: [ana]}}
+  - flush
+expect:
+  audiences:
+    "Cart (email)": {{members: [{{EMAIL: {email}}}]}}
+"""
+
+
+def scenario(title="emails are hashed", email="ana@example.org"):
+    return SCENARIO.format(title=title, email=email)
+
+
+def test_scenario_suffix_files_are_collected_and_run(pytester):
+    pytester.makefile(".scenario.yaml", good=scenario())
+    pytester.makefile(
+        ".scenario.yaml", bad=scenario(title="wrong member", email="bob@example.org")
+    )
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*missing member {EMAIL: bob@example.org}*"])
+
+
+def test_plain_yaml_is_left_alone(pytester):
+    pytester.makefile(".yaml", plain=scenario())
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes()
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+
+
+def test_folders_named_by_option_are_collected(pytester):
+    folder = pytester.mkdir("library")
+    (folder / "one.yaml").write_text(scenario())
+    pytester.makepyfile(test_other="def test_other():\n    assert True\n")
+
+    result = pytester.runpytest(
+        "-p", "no:cacheprovider", "test_other.py", "--fbca-scenarios", str(folder)
+    )
+
+    result.assert_outcomes(passed=2)
+
+
+def test_folders_named_in_ini_are_collected_once(pytester):
+    folder = pytester.mkdir("library")
+    (folder / "one.yaml").write_text(scenario())
+    pytester.makeini("[pytest]\nfbca_scenarios = library\n")
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "library")
+
+    result.assert_outcomes(passed=1)
+
+
+def test_tags_select_with_k(pytester):
+    pytester.makefile(".scenario.yaml", good=scenario())
+    assert pytester.runpytest("-p", "no:cacheprovider", "-k", "email").ret == 0
+    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "phone")
+    result.assert_outcomes(deselected=1)
+
+
+def test_invalid_file_is_a_failing_item(pytester):
+    pytester.makefile(".scenario.yaml", broken="scenario: broken\nsteps: [flsh]\n")
+
+    result = pytester.runpytest("-p", "no:cacheprovider")
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*broken.scenario.yaml:2: steps[[]0[]]*"])
+
+
+def test_engine_option(pytester):
+    pytester.makefile(".scenario.yaml", good=scenario())
+
+    result = pytester.runpytest("-p", "no:cacheprovider", "--fbca-engine", "nope:x")
+
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*unknown kind 'nope'*"])
