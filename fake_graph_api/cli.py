@@ -13,6 +13,7 @@ import sys
 from fake_graph_api.app import create_app
 from fake_graph_api.config import default_config, load_config
 from fake_graph_api.documents import DocumentError
+from fake_graph_api.serving import make_fake_server
 
 
 def register(subparsers) -> None:
@@ -22,7 +23,9 @@ def register(subparsers) -> None:
         description="Serve the fake Facebook Graph API (Custom Audiences) over HTTP.",
     )
     parser.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1")
-    parser.add_argument("--port", type=int, default=8080, help="default: 8080")
+    parser.add_argument(
+        "--port", type=int, default=8080, help="default: 8080; 0 picks one"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for ids (0)")
     parser.add_argument("--config", metavar="FILE", help="YAML or JSON set-up file")
     parser.add_argument(
@@ -48,8 +51,14 @@ def serve(args: argparse.Namespace) -> int:
         return 2
 
     app = create_app(config, seed=args.seed, allow_remote_control=args.allow_remote)
-    print(describe(config, args.host, args.port), flush=True)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    server = make_fake_server(app, args.host, args.port)
+    print(describe(config, args.host, server.server_port), flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
     return 0
 
 

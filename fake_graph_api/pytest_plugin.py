@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from werkzeug.serving import make_server
 
 from fake_graph_api.app import FakeGraph, create_app, fake_of
 from fake_graph_api.config import DEFAULT_AD_ACCOUNT, DEFAULT_TOKEN
+from fake_graph_api.serving import make_fake_server
 
 
 @dataclass
@@ -51,7 +51,7 @@ def fake_graph() -> Iterator[InProcessGraph]:
 @pytest.fixture(scope="session")
 def _fake_graph_live_server() -> Iterator[LiveGraph]:
     app = create_app()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_fake_server(app, "127.0.0.1", 0)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
