@@ -19,11 +19,11 @@ import copy
 import threading
 
 import httpx
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from fake_graph_api import create_app
 from fake_graph_api.clock import VirtualClock
 from fake_graph_api.config import DEFAULT_AD_ACCOUNT, DEFAULT_TOKEN, default_config
+from fake_graph_api.serving import make_fake_server
 from harness.scenario.fake_control import FakeControl
 
 IN_PROCESS_URL = "http://graph.fake"
@@ -53,13 +53,6 @@ def default_token(config: dict) -> str:
     return tokens[0]["token"]
 
 
-class _QuietHandler(WSGIRequestHandler):
-    """No access log: request lines can carry tokens and identifiers."""
-
-    def log(self, type: str, message: str, *args) -> None:
-        return None
-
-
 class FakeSite:
     """A fake Graph API for one replay; `http` is for in-process engines only."""
 
@@ -82,13 +75,7 @@ class FakeSite:
 
     @classmethod
     def on_loopback(cls, config: dict, clock: VirtualClock) -> FakeSite:
-        server = make_server(
-            "127.0.0.1",
-            0,
-            create_app(config, clock=clock),
-            threaded=True,
-            request_handler=_QuietHandler,
-        )
+        server = make_fake_server(create_app(config, clock=clock), "127.0.0.1", 0)
         threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         ).start()
