@@ -101,9 +101,14 @@ class Connection:
             "audience_id": self.audience_id,
             "state": "faulted" if self.faulted else "active",
             "fault": self.fault.as_fault() if self.fault else None,
-            "pending": self.queue.pending + sum(len(u.rows) for u in self.uploads),
+            "pending": len(self._waiting_users()),
             "downstream": dict(self.downstream),
         }
+
+    def _waiting_users(self) -> set[str]:
+        """Users with a change queued or rows left from an interrupted flush."""
+        interrupted = {owner for upload in self.uploads for owner in upload.owners}
+        return self.queue.user_keys() | interrupted
 
     def downstream_settings(self) -> dict[str, str]:
         """The downstream audience ids, as subscription-settings entries."""

@@ -40,6 +40,10 @@ class BulkQueue:
         """How many users have a change waiting."""
         return len(self._changes)
 
+    def user_keys(self) -> set[str]:
+        """The keys of the users with a change waiting."""
+        return set(self._changes)
+
     def put(self, change: QueuedChange) -> None:
         """Queue a change; an earlier change of the same user is replaced."""
         self._changes.pop(change.user_key, None)
