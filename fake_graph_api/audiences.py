@@ -117,34 +117,38 @@ def requested_fields(raw) -> list[str]:
     return names or ["id"]
 
 
+# How each modelled field reads: (audience, now, processing delay) -> value.
+_FIELD_VALUES = {
+    "id": lambda a, now, wait: a.id,
+    "account_id": lambda a, now, wait: a.ad_account.removeprefix("act_"),
+    "name": lambda a, now, wait: a.name,
+    "description": lambda a, now, wait: a.description,
+    "subtype": lambda a, now, wait: a.subtype,
+    "customer_file_source": lambda a, now, wait: a.customer_file_source,
+    "is_value_based": lambda a, now, wait: a.is_value_based,
+    "retention_days": lambda a, now, wait: a.retention_days,
+    "data_source": lambda a, now, wait: a.data_source(),
+    "operation_status": lambda a, now, wait: a.operation(),
+    "delivery_status": lambda a, now, wait: a.delivery_status(now, wait),
+    "approximate_count": lambda a, now, wait: a.approximate_count(now, wait),
+    "time_created": lambda a, now, wait: int(a.time_created),
+    "time_updated": lambda a, now, wait: int(a.time_updated),
+    "time_content_updated": lambda a, now, wait: int(a.time_content_updated),
+}  # fmt: skip
+# Real sizes are ranges; the fake reports the member count as both bounds.
+_FIELD_VALUES["approximate_count_lower_bound"] = _FIELD_VALUES["approximate_count"]
+_FIELD_VALUES["approximate_count_upper_bound"] = _FIELD_VALUES["approximate_count"]
+
+
 def render(audience: Audience, fields: list[str], *, now: float, processing: float):
-    """The audience as Graph answers a read: only the requested fields, in order."""
-    values = {
-        "id": lambda: audience.id,
-        "account_id": lambda: audience.ad_account.removeprefix("act_"),
-        "name": lambda: audience.name,
-        "description": lambda: audience.description,
-        "subtype": lambda: audience.subtype,
-        "customer_file_source": lambda: audience.customer_file_source,
-        "is_value_based": lambda: audience.is_value_based,
-        "retention_days": lambda: audience.retention_days,
-        "data_source": audience.data_source,
-        "operation_status": audience.operation,
-        "delivery_status": lambda: audience.delivery_status(now, processing),
-        "approximate_count": lambda: audience.approximate_count(now, processing),
-        "approximate_count_lower_bound": lambda: audience.approximate_count(
-            now, processing
-        ),
-        "approximate_count_upper_bound": lambda: audience.approximate_count(
-            now, processing
-        ),
-        "time_created": lambda: int(audience.time_created),
-        "time_updated": lambda: int(audience.time_updated),
-        "time_content_updated": lambda: int(audience.time_content_updated),
-    }
+    """The audience as Graph answers a read: only the requested fields, in order.
+
+    Fields the fake does not model have no value and are left out, as Graph does.
+    """
     answer = {}
     for name in fields:
-        value = values[name]() if name in values else None
+        read = _FIELD_VALUES.get(name)
+        value = read(audience, now, processing) if read else None
         if value is not None:
             answer[name] = value
     return answer
@@ -161,38 +165,35 @@ def page_size(raw) -> int:
 
 
 def page(
-    audiences: list[Audience],
-    *,
-    limit: int,
-    after=None,
-    before=None,
-    seq_of=None,
-    next_url=None,
-) -> tuple[list[Audience], dict | None]:
+    audiences: list[Audience], *, limit: int, after=None, before=None,
+    seq_of=None, next_url=None,
+) -> tuple[list[Audience], dict | None]:  # fmt: skip
     """One page of a newest-first list, and its `paging` object (None when empty)."""
-    start, stop = 0, len(audiences)
-    if after:
-        start = _cut(audiences, after, seq_of, "after")
-        stop = min(stop, start + limit)
-    elif before:
-        stop = _cut(audiences, before, seq_of, "before")
-        start = max(0, stop - limit)
-    else:
-        stop = min(stop, limit)
+    start, stop = _bounds(audiences, limit, after, before, seq_of)
     chosen = audiences[start:stop]
     if not chosen:
         return [], None
-    paging: dict = {
-        "cursors": {
-            "before": encode_cursor(chosen[0].id),
-            "after": encode_cursor(chosen[-1].id),
-        }
+
+    cursors = {
+        "before": encode_cursor(chosen[0].id),
+        "after": encode_cursor(chosen[-1].id),
     }
+    paging: dict = {"cursors": cursors}
     if start > 0 and next_url:
-        paging["previous"] = next_url(before=paging["cursors"]["before"])
+        paging["previous"] = next_url(before=cursors["before"])
     if stop < len(audiences) and next_url:
-        paging["next"] = next_url(after=paging["cursors"]["after"])
+        paging["next"] = next_url(after=cursors["after"])
     return chosen, paging
+
+
+def _bounds(audiences, limit: int, after, before, seq_of) -> tuple[int, int]:
+    if after:
+        start = _cut(audiences, after, seq_of, "after")
+        return start, min(len(audiences), start + limit)
+    if before:
+        stop = _cut(audiences, before, seq_of, "before")
+        return max(0, stop - limit), stop
+    return 0, min(len(audiences), limit)
 
 
 def _cut(audiences: list[Audience], cursor, seq_of, name: str) -> int:

@@ -265,11 +265,8 @@ def _fault_response(fake, call: GraphCall, fault: dict) -> Response:
 
 
 def _record(fake, call: GraphCall, seq: int, response, state: dict, started) -> None:
-    code = subcode = None
-    if response.status_code >= 400 and response.mimetype == "application/json":
-        error = (response.get_json(silent=True) or {}).get("error")
-        if isinstance(error, dict):
-            code, subcode = error.get("code"), error.get("error_subcode")
+    """One journal entry (no token, no cell value) and one log line per call."""
+    code, subcode = _graph_code(response)
     duration_ms = round((time.perf_counter() - started) * 1000, 3)
     entry = {
         "seq": seq,
@@ -289,6 +286,15 @@ def _record(fake, call: GraphCall, seq: int, response, state: dict, started) -> 
     }
     fake.journal.record(entry, state["findings"])
     log.info(
-        "%s %s -> %s%s rows=%d %.1fms", call.method, call.path, response.status_code,
-        f" code={code}" if code is not None else "", call.rows, duration_ms,
+        "%s %s -> %s code=%s rows=%d %.1fms",
+        call.method, call.path, response.status_code, code, call.rows, duration_ms,
     )  # fmt: skip
+
+
+def _graph_code(response) -> tuple[int | None, int | None]:
+    if response.status_code < 400 or response.mimetype != "application/json":
+        return None, None
+    error = (response.get_json(silent=True) or {}).get("error")
+    if not isinstance(error, dict):
+        return None, None
+    return error.get("code"), error.get("error_subcode")

@@ -55,26 +55,29 @@ def open_replace_batch(
     settle_replace(audience, now)
     upload = audience.sessions.get(request.session_id)
     if upload is not None and upload.replace:
-        if upload.finished:
-            raise GraphError(
-                "replace_timed_out" if upload.timed_out else "replace_finished"
-            )
-        upload.last_batch_seq = max(upload.last_batch_seq, request.batch_seq)
-        return upload
+        return _continue_replace(upload, request)
     if request.batch_seq != 1:
         raise GraphError("replace_invalid_batch")
     if audience.replace_session is not None:
         raise GraphError("replace_in_progress")
+    return _start_replace(audience, request.session_id or new_session_id(), now)
 
+
+def _continue_replace(upload: UploadSession, request: SessionRequest):
+    if upload.finished:
+        raise GraphError(
+            "replace_timed_out" if upload.timed_out else "replace_finished"
+        )
+    upload.last_batch_seq = max(upload.last_batch_seq, request.batch_seq)
+    return upload
+
+
+def _start_replace(audience: Audience, session_id: str, now: float) -> UploadSession:
     upload = UploadSession(
-        request.session_id or new_session_id(),
-        started_at=now,
-        replace=True,
-        last_batch_seq=1,
-        staged=MemberSet(),
+        session_id, started_at=now, replace=True, last_batch_seq=1, staged=MemberSet()
     )
-    audience.sessions[upload.session_id] = upload
-    audience.replace_session = upload.session_id
+    audience.sessions[session_id] = upload
+    audience.replace_session = session_id
     audience.operation_status = 414
     return upload
 
