@@ -20,6 +20,12 @@ from functools import cache
 import phonenumbers
 
 from fake_graph_api.keys import HASHED_KEYS
+from harness.engine.messages import DEVICE_IDENTITY_TYPES, USER_IDENTITY_TYPES
+from harness.engine.rows import (
+    ATTRIBUTE_COLUMNS,
+    MOBILE_ATTRIBUTE,
+    PHONE_IDENTITY_TYPES,
+)
 from harness.normalise import normalise
 from harness.scenario.model import Scenario
 
@@ -167,7 +173,7 @@ MISTAKES: tuple[Mistake, ...] = (
 
 def diagnose_cell(key: str, value: object, inputs: Iterable[RawInput]) -> str | None:
     """Name the mistake that turns one of `inputs` into `value` in column `key`."""
-    inputs = list(inputs)
+    inputs = sorted(inputs, key=lambda raw: key not in natural_keys(raw.field))
     for mistake in MISTAKES:
         if mistake.keys is not None and key not in mistake.keys:
             continue
@@ -193,9 +199,25 @@ def _try(mistake: Mistake, key: str, value: object, raw: RawInput) -> str | None
     return f"{key} for {raw.profile} looks like {rendered}: {mistake.explanation}"
 
 
+def natural_keys(field: str) -> tuple[str, ...]:
+    """The columns an input field feeds when forwarded correctly."""
+    keys = [
+        column
+        for column, source in ATTRIBUTE_COLUMNS
+        if source.lower() == field.lower()
+    ]
+    if field in PHONE_IDENTITY_TYPES or field.lower() == MOBILE_ATTRIBUTE.lower():
+        keys.append("PHONE")
+    elif field in USER_IDENTITY_TYPES:
+        keys += ["EMAIL", "EXTERN_ID"]
+    elif field in DEVICE_IDENTITY_TYPES:
+        keys.append("MADID")
+    return tuple(keys)
+
+
 def _wrong_column(key: str, value: object, inputs: list[RawInput]) -> str | None:
     for raw in inputs:
-        for other in sorted(HASHED_KEYS | _UNHASHED_IDS):
+        for other in natural_keys(raw.field):
             if other == key:
                 continue
             correct = _normalised(other, raw.value, raw.country)

@@ -105,6 +105,12 @@ CY = [RawInput("cy", "mobile_number", "07700 900124", "GB")]
             id="wrong-column",
         ),
         pytest.param(
+            "LN",
+            sha256("ana"),
+            "LN for ana holds the FN value ($FirstName 'ana'): wrong column",
+            id="columns-shifted",
+        ),
+        pytest.param(
             "MADID",
             sha256("5f3c2a10-8b7e-4d21-9c44-1a2b3c4d5e6f"),
             "it was hashed, but this column is sent unhashed",
