@@ -129,10 +129,16 @@ def list_audiences(fake, call: GraphCall, now: float, where, state) -> dict:
 
 
 def create_audience(fake, call: GraphCall, now: float, where, state) -> dict:
+    """Only the id, as recorded; with `fields`, those too (read-after-write)."""
     fields = views.creation_fields(call.params)
+    read_back = []
+    if call.params.get("fields"):
+        read_back = views.requested_fields(call.params["fields"])
     audience = fake.store.create_audience(call.ad_account, fields, now=now)
     call.audience_id = audience.id
-    return {"id": audience.id}
+    processing = fake.options.size_processing_seconds
+    extra = views.render(audience, read_back, now=now, processing=processing)
+    return {"id": audience.id, **extra}
 
 
 def read_audience(fake, call: GraphCall, now: float, where, state) -> dict:

@@ -225,3 +225,20 @@ def test_unsupported_method_answers_a_graph_error(graph, error_of):
     answer = graph.http.request("PROPFIND", f"/v19.0/{ACCOUNT}/customaudiences")
 
     assert error_of(answer)[0] in (100, 104)
+
+
+def test_create_with_fields_reads_after_write(graph, error_of):
+    create = f"/v19.0/{ACCOUNT}/customaudiences"
+    fields = {"name": "rw", "customer_file_source": "USER_PROVIDED_ONLY"}
+
+    answer = graph.http.post(
+        create, params=graph.auth, data={**fields, "fields": "name,subtype"}
+    )
+    refused = graph.http.post(
+        create, params=graph.auth, data={**fields, "fields": "name,colour"}
+    )
+
+    assert list(answer.json()) == ["id", "name", "subtype"]
+    assert error_of(refused) == (100, None)
+    listed = graph.http.get(create, params=graph.auth).json()["data"]
+    assert [item["id"] for item in listed] == [answer.json()["id"]]
