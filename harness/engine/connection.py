@@ -152,9 +152,20 @@ class Connection:
         self.settings = settings
 
     def remove(self) -> None:
-        """The mParticle audience was deleted: delete every downstream audience."""
+        """The mParticle audience was deleted: delete every downstream audience.
+
+        Audiences the engine does not know (it restarted) are found by name first.
+        """
         self.removed = True
         self._guarded(self._delete_downstream)
+
+    def _delete_downstream(self) -> None:
+        self._resolve_downstream(create=False)
+        for kind_id in list(self.downstream):
+            self.graph.delete_audience(self.downstream[kind_id])
+            del self.downstream[kind_id]
+        self.queue.take(self._clock.now())
+        self.uploads.clear()
 
     def resume(self) -> None:
         """Clear the fault, finish interrupted uploads, then flush the queue."""
@@ -201,7 +212,8 @@ class Connection:
             self.fault = error
             logger.warning("connection %s faulted: %s", self.audience_id, error)
 
-    def _resolve_downstream(self) -> None:
+    def _resolve_downstream(self, *, create: bool = True) -> None:
+        """Find each missing downstream audience by name, else create it."""
         kinds = rowbuilder.downstream_kinds(self.settings)
         missing = [kind for kind in kinds if kind.id not in self.downstream]
         if not missing:
@@ -212,7 +224,7 @@ class Connection:
             found = existing.get(name)
             if found is not None:
                 self.downstream[kind.id] = self._reuse(found, name)
-            else:
+            elif create:
                 self.downstream[kind.id] = self.graph.create_audience(
                     self._creation_fields(name)
                 )
@@ -251,13 +263,6 @@ class Connection:
                         self.downstream[kind.id], {"name": new_name}
                     )
         self._resolve_downstream()
-
-    def _delete_downstream(self) -> None:
-        for kind_id in list(self.downstream):
-            self.graph.delete_audience(self.downstream[kind_id])
-            del self.downstream[kind_id]
-        self.queue.take(self._clock.now())
-        self.uploads.clear()
 
     def _uploads_for(self, changes: list[QueuedChange]) -> Iterator[Upload]:
         """Per downstream audience: removals first, then additions."""

@@ -99,8 +99,8 @@ class ReferenceEngine:
 
         connection = self.connections.get(audience_id)
         if action == "remove":
-            if connection is not None:
-                connection.remove()
+            connection = connection or self._new_connection_for(message, settings)
+            connection.remove()
             self._forget_removed()
         elif connection is None:
             connection = self._connect(message, settings)
@@ -122,15 +122,19 @@ class ReferenceEngine:
         )
 
     def _connect(self, message: dict, settings: ConnectionSettings) -> Connection:
-        connection = self._new_connection(
+        connection = self._new_connection_for(message, settings)
+        connection.connect()
+        return connection
+
+    def _new_connection_for(self, message: dict, settings) -> Connection:
+        """A connection from a subscription message, not yet connected."""
+        return self._new_connection(
             audience_id=message["audience_id"],
             account_id=message["account"]["account_id"],
             name=message["audience_name"],
             settings=settings,
             subscription_settings=message.get("audience_subscription_settings", {}),
         )
-        connection.connect()
-        return connection
 
     def _new_connection(
         self, *, audience_id, account_id, name, settings, subscription_settings

@@ -100,6 +100,18 @@ def test_removing_the_subscription_deletes_every_downstream_audience(world, mess
     assert world.engine.handle(messages.control("status"))["connections"] == []
 
 
+def test_a_restarted_engine_still_deletes_the_audiences_on_remove(world, messages):
+    answer = world.engine.handle(messages.subscription(**EMAIL_ONLY))
+    world.engine = world.new_engine()
+
+    removal = messages.subscription("remove", **EMAIL_ONLY)
+    removal["audience_subscription_settings"] = answer["audience_subscription_settings"]
+    world.engine.handle(removal)
+
+    assert world.live_audiences() == []
+    assert world.engine.connections == {}
+
+
 def test_an_unselected_customer_file_source_creates_nothing(world, messages):
     subscription = messages.subscription()
     subscription["audience_subscription_settings"] = {}
