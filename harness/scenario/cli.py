@@ -138,6 +138,8 @@ def _quiet_engines(verbose: bool) -> None:
     """Engine logs interleave with the report: show them only with --verbose."""
     level = logging.INFO if verbose else logging.CRITICAL
     logging.basicConfig(level=level, format="    log %(name)s: %(message)s")
+    # httpx logs whole URLs, and a broken engine may put a token in a query string.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def selected(scenario, tags: list[str] | None, keywords: list[str] | None) -> bool:
