@@ -109,7 +109,7 @@ def _check_members(
     tolerated: set[int] = set()
     for user, digests in connection.members.items():
         digest = digests[index]
-        if not digest:
+        if digest is None:
             continue
         if user in connection.maybe:
             tolerated.add(digest)

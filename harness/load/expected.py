@@ -29,8 +29,6 @@ Rules, in the words of the settings:
   deleted.
 """
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 
 from harness import normalise
@@ -56,13 +54,12 @@ FORWARDED_BY = (
 
 
 def member_digest(member: dict) -> int:
-    """A 64-bit digest of one member (its non-empty cells), numbers made canonical."""
-    canonical = {
-        key: int(value) if isinstance(value, float) and value.is_integer() else value
-        for key, value in member.items()
-    }
-    text = json.dumps(canonical, sort_keys=True, separators=(",", ":"))
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest())
+    """A 64-bit digest of one member (its non-empty cells), whatever the key order.
+
+    Python's own hash: stable within one process, which is where both the expected
+    and the found members are digested. 45 and 45.0 digest alike, as JSON has it.
+    """
+    return hash(frozenset(member.items()))
 
 
 @dataclass
@@ -73,7 +70,7 @@ class Connection:
     name: str
     settings: ConnectionSettings
     kinds: tuple[str, ...]  # downstream audience names, fixed order
-    members: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    members: dict[int, tuple[int | None, ...]] = field(default_factory=dict)
     maybe: set[int] = field(default_factory=set)  # rows that may or may not remain
     removed: bool = False
 
@@ -128,7 +125,7 @@ class ExpectedMembership:
                 connection.maybe.add(user)
             return
         connection.members[user] = tuple(
-            member_digest(row) if row else 0 for row in rows
+            member_digest(row) if row else None for row in rows
         )
         connection.maybe.discard(user)
 
@@ -162,7 +159,7 @@ def user_rows(profile: dict, attributes: dict, settings: ConnectionSettings):
         if value is None:
             return None
 
-    cells = _identity_cells(profile, attributes, settings)
+    cells = _UserCells(profile, attributes, settings)
     rows = []
     for suffix, wanted in _kinds(settings):
         if not wanted:
@@ -179,9 +176,9 @@ def _row_for(suffix, cells, attributes, settings) -> dict | None:
     single["(phone)"] = "PHONE"
     if suffix in single:
         key = single[suffix]
-        return {key: cells[key]} if cells.get(key) else None
+        return {key: cells[key]} if cells[key] else None
 
-    row = {key: cells[key] for key in _multi_key_identities(settings) if cells.get(key)}
+    row = {key: cells[key] for key in _multi_key_identities(settings) if cells[key]}
     if not row:
         return None
     if settings.match_on_user_attributes:
@@ -203,31 +200,56 @@ def _multi_key_identities(settings: ConnectionSettings) -> list[str]:
     ]
 
 
-def _identity_cells(profile: dict, attributes: dict, settings) -> dict[str, str]:
-    """The first usable cell of each identifying key this user has."""
-    by_type: dict[str, list[str]] = {}
-    for identity in (*profile["user_identities"], *profile["device_identities"]):
-        by_type.setdefault(identity["type"], []).append(identity["value"])
+class _UserCells:
+    """The first usable cell of each identifying key, worked out when first asked."""
 
-    country = attributes.get("$country")
-    region = settings.default_phone_region
-    phones = [v for t in PHONE_TYPES for v in by_type.get(t, ())]
-    phones += [attributes["$mobile"]] if attributes.get("$mobile") else []
-    devices = by_type.get("ios_advertising_id", []) if settings.forward_idfas else []
-    if settings.forward_google_advertising_ids:
-        devices = devices + by_type.get("google_advertising_id", [])
+    def __init__(self, profile: dict, attributes: dict, settings) -> None:
+        self._by_type: dict[str, list[str]] = {}
+        for identity in (*profile["user_identities"], *profile["device_identities"]):
+            self._by_type.setdefault(identity["type"], []).append(identity["value"])
+        self._attributes = attributes
+        self._settings = settings
+        self._found: dict[str, str] = {}
 
-    found = {
-        "EMAIL": _first("EMAIL", by_type.get(settings.external_email_identity_type)),
-        "PHONE": _first("PHONE", phones, country=country, default_region=region),
-        "MADID": _first("MADID", devices, hash_device_ids=settings.hash_device_ids),
-        "UID": _first("UID", by_type.get("facebook")),
-    }
-    if settings.multi_key_external_id_type != NO_IDENTITY:
-        found["EXTERN_ID"] = _first(
-            "EXTERN_ID", by_type.get(settings.multi_key_external_id_type)
+    def __getitem__(self, key: str) -> str:
+        if key not in self._found:
+            self._found[key] = self._work_out(key)
+        return self._found[key]
+
+    def _work_out(self, key: str) -> str:
+        settings, by_type = self._settings, self._by_type
+        if key == "EMAIL":
+            return _first(key, by_type.get(settings.external_email_identity_type))
+        if key == "PHONE":
+            return self._phone()
+        if key == "MADID":
+            return self._device_id()
+        if key == "UID":
+            return _first(key, by_type.get("facebook"))
+        return _first(key, by_type.get(settings.multi_key_external_id_type))
+
+    def _phone(self) -> str:
+        phones = [v for t in PHONE_TYPES for v in self._by_type.get(t, ())]
+        mobile = self._attributes.get("$mobile")
+        return _first(
+            "PHONE",
+            [*phones, mobile] if mobile else phones,
+            country=self._attributes.get("$country"),
+            default_region=self._settings.default_phone_region,
         )
-    return found
+
+    def _device_id(self) -> str:
+        settings = self._settings
+        wanted = [
+            *(["ios_advertising_id"] if settings.forward_idfas else []),
+            *(
+                ["google_advertising_id"]
+                if settings.forward_google_advertising_ids
+                else []
+            ),
+        ]
+        devices = [v for t in wanted for v in self._by_type.get(t, ())]
+        return _first("MADID", devices, hash_device_ids=settings.hash_device_ids)
 
 
 def _first(key: str, values, **context) -> str:

@@ -6,9 +6,9 @@ the run's seed; users are then assembled from the pools with the provider's own
 random generator. The pools are a pure function of (locale, seed, size).
 """
 
+import functools
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 import phonenumbers
 import pycountry
@@ -64,7 +64,7 @@ class LocalePool:
     phone: PhonePlan
 
 
-@cache
+@functools.cache
 def locale_pool(locale: str, seed: int, size: int = 400) -> LocalePool:
     """Draw the pools of `locale` from a Faker seeded with `seed`."""
     fake = _seeded_faker(locale, seed)
@@ -85,6 +85,7 @@ def locale_pool(locale: str, seed: int, size: int = 400) -> LocalePool:
     )
 
 
+@functools.lru_cache(maxsize=4096)
 def ascii_letters(text: str) -> str:
     """Lower-case ASCII letters of `text`, accents folded (for email local parts)."""
     folded = unicodedata.normalize("NFKD", text)

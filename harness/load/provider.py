@@ -94,6 +94,7 @@ GENDER_SPELLINGS = {
     "capitalised": ("Male", "Female", "Man", "Woman"),
     "other_identity": ("non-binary", "Other", "X", "Nonbinary"),
 }
+ZERO_SPELLINGS = ("0", "0.0", "0.00")
 EMAIL_DOMAINS = ("example.com", "example.org", "example.net")
 EMAIL_TAGS = ("news", "shop", "promo", "2fa")
 
@@ -132,6 +133,13 @@ class MParticleProvider(BaseProvider):
         self._random = self.rng.random
         self.pool = locales.locale_pool(locale, seed)
         self.forms_seen: Counter[tuple[str, str]] = Counter()
+        self._place_drawers = (
+            ("$Gender", self.mparticle_gender),
+            ("$City", self.mparticle_city),
+            ("$State", self.mparticle_state),
+            ("$Zip", self.mparticle_zip),
+            ("$Country", self.mparticle_country),
+        )
 
     @classmethod
     def for_locale(cls, locale: str, **options) -> "MParticleProvider":
@@ -237,15 +245,16 @@ class MParticleProvider(BaseProvider):
     def mparticle_value(self) -> str | None:
         """The numeric value attribute as text, or None when the user has none."""
         variety = self._variety("value")
-        amount = round(self.rng.lognormvariate(3.5, 1.0), 2)
-        written = {
-            "decimal": f"{amount:.2f}",
-            "integer": str(int(amount) + 1),
-            "zero": self._pick(("0", "0.0", "0.00")),
-            "negative": f"-{amount:.2f}",
-            "missing": None,
-        }[variety]
-        return written if written is None else self._mess("value", written)
+        if variety == "missing":
+            return None
+        if variety == "zero":
+            return self._mess("value", self._pick(ZERO_SPELLINGS))
+        amount = self.rng.lognormvariate(3.5, 1.0)
+        if variety == "integer":
+            written = str(int(amount) + 1)
+        else:
+            written = f"{'-' if variety == 'negative' else ''}{amount:.2f}"
+        return self._mess("value", written)
 
     # assembly
 
@@ -269,19 +278,14 @@ class MParticleProvider(BaseProvider):
         return (("google_advertising_id", self.mparticle_gaid()),)
 
     def _attributes(self, first: str, last: str) -> tuple[tuple[str, str], ...]:
-        drawn = {
-            "$FirstName": lambda: self._mess("first_name", first),
-            "$LastName": lambda: self._mess("last_name", last),
-            "$Gender": self.mparticle_gender,
-            "$City": self.mparticle_city,
-            "$State": self.mparticle_state,
-            "$Zip": self.mparticle_zip,
-            "$Country": self.mparticle_country,
-        }
-        present = PRESENCE["attribute"]
-        found = [
-            (key, draw()) for key, draw in drawn.items() if self._random() < present
-        ]
+        present, found = PRESENCE["attribute"], []
+        if self._random() < present:
+            found.append(("$FirstName", self._mess("first_name", first)))
+        if self._random() < present:
+            found.append(("$LastName", self._mess("last_name", last)))
+        for key, draw in self._place_drawers:
+            if self._random() < present:
+                found.append((key, draw()))
         value = self.mparticle_value()
         if value is not None:
             found.append((VALUE_ATTRIBUTE, value))

@@ -22,6 +22,7 @@ whole attribute set as upserts (and a `delete` for a value that went missing), s
 an engine needs no memory of earlier messages to build a row.
 """
 
+import functools
 import heapq
 import itertools
 import json
@@ -219,11 +220,13 @@ class MembershipStream:
 
     def _pick_audiences(self) -> set[int]:
         open_ids = list(self._connected)
-        weights = [1 / (rank + 1) for rank in range(len(open_ids))]
+        if not open_ids:
+            return set()
+        weights = _popularity(len(open_ids))
         wanted = 1 + sum(self._rng.random() < odds for odds in EXTRA_AUDIENCE_ODDS)
         picked = set()
         for _ in range(min(wanted, len(open_ids))):
-            picked.add(self._rng.choices(open_ids, weights)[0])
+            picked.add(self._rng.choices(open_ids, cum_weights=weights)[0])
         return picked
 
     def _schedule(
@@ -293,6 +296,12 @@ class MembershipStream:
         if action == "advance":
             self._elapsed_ms += fields["seconds"] * 1000
         return {"type": "fbca_control", "action": action, **fields}
+
+
+@functools.cache
+def _popularity(count: int) -> tuple[float, ...]:
+    """Cumulative weights of `count` audiences; audience k weighs 1/(k+1)."""
+    return tuple(itertools.accumulate(1 / (rank + 1) for rank in range(count)))
 
 
 class _ProfileBatch:
