@@ -196,7 +196,7 @@ def _parsed_payload(fake, call: GraphCall):
     return parse_users_payload(
         call.params.get("payload"),
         is_value_based=audience.is_value_based,
-        known_app_ids=frozenset(fake.store.app_ids),
+        known_app_ids=fake.store.known_app_ids(),
     )
 
 

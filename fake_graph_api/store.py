@@ -138,6 +138,10 @@ class Store:
         audience = self.audiences.get(audience_id)
         return None if audience is None or audience.deleted else audience
 
+    def known_app_ids(self) -> frozenset[str]:
+        with self.lock:
+            return frozenset(self.app_ids)
+
     def seq_of(self, audience_id: str) -> int | None:
         """Creation order of an audience, deleted ones too (cursors outlive them)."""
         audience = self.audiences.get(audience_id)
