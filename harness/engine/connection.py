@@ -28,6 +28,8 @@ logger = logging.getLogger("harness.engine")
 # Graph answers meaning "this audience is gone": forget the id, resume recreates it.
 AUDIENCE_GONE = frozenset({(100, 33), (1487366, None), (2650, 1487366)})
 
+_LEFT_OUT = object()  # a user whose value keeps them out of a value-based audience
+
 
 def user_ref(user_key: str) -> str:
     """A short, non-reversible reference to a user, safe to log."""
@@ -377,9 +379,6 @@ class Connection:
             for index, sent in enumerate(chunk):
                 if sent == row:
                     self._notice(upload.owners[index], upload.kind.id, str(reason))
-
-
-_LEFT_OUT = object()
 
 
 def _parse_sample(sample: str):
