@@ -27,6 +27,9 @@ CONTROL_RESPONSE = "fbca_control_response"
 class ReferenceEngine:
     """The reference forwarding engine; one instance serves many connections."""
 
+    # The Graph client class each connection talks through; a seam for variants.
+    graph_client: type[GraphClient] = GraphClient
+
     def __init__(
         self,
         graph_url: str,
@@ -253,7 +256,7 @@ class ReferenceEngine:
         return parse_settings(account["account_settings"], subscription_settings)
 
     def _graph_for(self, settings: ConnectionSettings) -> GraphClient:
-        return GraphClient(
+        return self.graph_client(
             self._http,
             clock=self.clock,
             ad_account=settings.ad_account_id,
