@@ -318,27 +318,31 @@ def check_findings(expected, findings: list[dict], line: int | None) -> list[Pro
 def check_requests(
     expected: model.RequestsExpectation, journal: list[dict]
 ) -> list[Problem]:
+    """Count, row and query-string checks on the journal entries `expected` selects."""
     selected = [entry for entry in journal if _selects(expected, entry)]
-    what = f"{expected.method} {expected.path} requests"
-    problems = []
-    count = len(selected)
-    if expected.count_min is not None and count < expected.count_min:
-        problems.append(f"{count} {what}, expected at least {expected.count_min}")
-    if expected.count_max is not None and count > expected.count_max:
-        problems.append(f"{count} {what}, expected at most {expected.count_max}")
+    messages = _count_problems(expected, len(selected))
     if expected.max_rows is not None:
-        over = [e for e in selected if (e.get("rows") or 0) > expected.max_rows]
-        problems += [
+        messages += [
             f"{_request(e)} carried {e['rows']} rows, more than {expected.max_rows}"
-            for e in over[:SHOWN_MEMBERS]
-        ]
+            for e in selected
+            if (e.get("rows") or 0) > expected.max_rows
+        ][:SHOWN_MEMBERS]
     if expected.payload_in_query is False:
-        problems += [
+        messages += [
             f"{_request(e)} put the payload in its query string"
             for e in selected
             if e.get("payload_in_query")
         ][:SHOWN_MEMBERS]
-    return [Problem(message, expected.line) for message in problems]
+    return [Problem(message, expected.line) for message in messages]
+
+
+def _count_problems(expected: model.RequestsExpectation, count: int) -> list[str]:
+    what = f"{count} {expected.method} {expected.path} requests"
+    if expected.count_min is not None and count < expected.count_min:
+        return [f"{what}, expected at least {expected.count_min}"]
+    if expected.count_max is not None and count > expected.count_max:
+        return [f"{what}, expected at most {expected.count_max}"]
+    return []
 
 
 def _request(entry: dict) -> str:

@@ -71,7 +71,7 @@ class Replay:
             account_id=self.account_id,
             account_settings=account,
             clock=self.site.clock,
-            seed=self.scenario.id,
+            seed=self.scenario.title,
         )
         self.attributes = {
             name: dict(profile.attributes)

@@ -59,13 +59,16 @@ class ScenarioResult:
 def run_scenario(
     scenario: model.Scenario, options: RunOptions = RunOptions()
 ) -> ScenarioResult:
-    """Replay `scenario`; never raises for engine or fake failures (status error)."""
+    """Replay `scenario`; never raises: a broken engine, fake or replay is an error."""
     started = time.perf_counter()
     result = ScenarioResult(str(scenario.file), scenario.title, PASSED, scenario.tags)
     try:
         result.problems = _replay(scenario, options)
     except (AdapterError, FakeControlError) as error:
         result.status, result.error = ERROR, str(error)
+    except Exception as error:  # one broken replay must not stop the whole gate
+        result.status = ERROR
+        result.error = f"the replay broke: {type(error).__name__}: {error}"
     result.seconds = time.perf_counter() - started
     if result.status == PASSED and _fails(result, options.strict):
         result.status = FAILED

@@ -134,6 +134,13 @@ def test_an_answer_that_is_not_an_object_is_an_error(write_scenario):
     assert "with a list, not an object" in result.error
 
 
+def test_a_garbled_status_answer_is_an_error_not_a_crash(write_scenario):
+    result = run(write_scenario, engine="python:tiny_engine:create_garbled_status")
+
+    assert result.status == ERROR
+    assert result.error.startswith("the replay broke: AttributeError")
+
+
 def test_an_unloadable_file_is_invalid(write_scenario):
     result = run_file(write_scenario("scenario: x\nsteps: nope\n"))
 

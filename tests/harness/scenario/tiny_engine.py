@@ -1,7 +1,7 @@
 """A tiny forwarding engine for runner tests: emails only, one Graph call per flush.
 
 `create(graph_url=, clock=, http=)` builds a correct one; `mistake=` picks a bug
-("not_trimmed", "plus_in_query", "raise", "not_json") so tests can check that
+("not_trimmed", "raise", "not_json", "garbled_status") so tests can check that
 the runner reports and diagnoses it. It never moves the clock on `advance`.
 """
 
@@ -23,6 +23,10 @@ def create_raising(*, graph_url, clock, http):
 
 def create_list_answering(*, graph_url, clock, http):
     return TinyEngine(http, "not_json")
+
+
+def create_garbled_status(*, graph_url, clock, http):
+    return TinyEngine(http, "garbled_status")
 
 
 class TinyEngine:
@@ -68,6 +72,8 @@ class TinyEngine:
         return {"type": "audience_membership_change_response"}
 
     def fbca_control(self, message):
+        if message["action"] == "status" and self.mistake == "garbled_status":
+            return {"type": "fbca_control_response", "connections": "all fine"}
         if message["action"] == "status":
             connections = [
                 {"audience_id": a, "state": "active", "fault": None, "pending": 0}
