@@ -21,9 +21,13 @@ from harness.engine.errors import GraphError, PermanentGraphError, TransientGrap
 
 logger = logging.getLogger("harness.engine")
 
-TRANSIENT_CODES = frozenset({1, 2, 4, 17, 341, 613, 80003, 80004})
+# Rate limits: Facebook's windows last up to an hour, so their backoff starts at a
+# minute; other transient failures (1, 2, 5xx, broken answers) start at 2 seconds.
+THROTTLE_CODES = frozenset({4, 17, 341, 613, 80003, 80004})
+TRANSIENT_CODES = THROTTLE_CODES | {1, 2}
 RETRIES = 5
 BACKOFF_BASE_SECONDS = 2.0
+THROTTLE_BACKOFF_BASE_SECONDS = 60.0
 BACKOFF_CAP_SECONDS = 900.0
 LONGEST_WAIT_SECONDS = 3600.0
 PAGE_SIZE = 100
@@ -94,7 +98,7 @@ class GraphClient:
             try:
                 return self._send_once(method, path, body, params, rows)
             except TransientGraphError as error:
-                wait = _backoff(attempt, error.retry_after)
+                wait = _backoff(attempt, error)
                 if attempt == RETRIES or wait > LONGEST_WAIT_SECONDS:
                     raise
                 logger.warning(
@@ -145,9 +149,12 @@ class GraphClient:
         )
 
 
-def _backoff(attempt: int, retry_after: float) -> float:
-    exponential = min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt)
-    return max(exponential, retry_after)
+def _backoff(attempt: int, error: TransientGraphError) -> float:
+    """Seconds before retry `attempt + 1`: exponential, at least Facebook's estimate."""
+    throttled = error.code in THROTTLE_CODES
+    base = THROTTLE_BACKOFF_BASE_SECONDS if throttled else BACKOFF_BASE_SECONDS
+    exponential = min(BACKOFF_CAP_SECONDS, base * 2**attempt)
+    return max(exponential, error.retry_after)
 
 
 def _read_answer(response: httpx.Response, call: str) -> tuple[dict, GraphError | None]:
