@@ -52,9 +52,13 @@ def open_python(spec: str, target: str, *, graph_url: str, clock, http=None):
     factory = getattr(module, factory_name, None)
     if not callable(factory):
         raise EngineSpecError(spec, f"{module_name} has no callable {factory_name}")
+    return open_factory(factory, graph_url=graph_url, clock=clock, http=http, spec=spec)
+
+
+def open_factory(factory, *, graph_url: str, clock, http=None, spec: str | None = None):
+    """Build an engine with `factory(graph_url=, clock=, http=)` and wrap it."""
+    name = spec or f"python factory {getattr(factory, '__qualname__', factory)!r}"
     engine = factory(graph_url=graph_url, clock=clock, http=http)
     if not callable(getattr(engine, "handle", None)):
-        raise EngineSpecError(
-            spec, f"{factory_name}() returned an object without handle"
-        )
-    return InProcessEngine(spec, engine)
+        raise EngineSpecError(name, "the factory returned an object without handle")
+    return InProcessEngine(name, engine)

@@ -4,16 +4,22 @@ from __future__ import annotations
 
 from harness.adapters.base import EngineAdapter, EngineSpecError
 from harness.adapters.command import CommandEngine
-from harness.adapters.inprocess import open_python, open_reference
+from harness.adapters.inprocess import open_factory, open_python, open_reference
 from harness.adapters.web import HttpEngine
 
 REFERENCE = "reference"
 
 
-def open_engine(spec: str | None, *, graph_url: str, clock, http=None) -> EngineAdapter:
-    """Open the engine named by `spec`; raise EngineSpecError for a bad spec."""
+def open_engine(spec, *, graph_url: str, clock, http=None) -> EngineAdapter:
+    """Open the engine named by `spec`; raise EngineSpecError for a bad spec.
+
+    Besides the spec strings, `spec` may be a factory itself (what a
+    `python:module:factory` spec names), handy for tests.
+    """
     if spec is None or spec == REFERENCE:
         return open_reference(graph_url=graph_url, clock=clock, http=http)
+    if callable(spec):
+        return open_factory(spec, graph_url=graph_url, clock=clock, http=http)
     kind, colon, target = spec.partition(":")
     if not colon or not target.strip():
         raise EngineSpecError(spec, "the spec has no kind: prefix or nothing after it")
@@ -27,9 +33,11 @@ def open_engine(spec: str | None, *, graph_url: str, clock, http=None) -> Engine
     raise EngineSpecError(spec, f"unknown kind {kind!r}")
 
 
-def is_in_process(spec: str | None) -> bool:
+def is_in_process(spec) -> bool:
     """Whether the spec names an engine living in this process (shares the clock)."""
-    return spec is None or spec == REFERENCE or spec.startswith("python:")
+    if spec is None or callable(spec):
+        return True
+    return spec == REFERENCE or spec.startswith("python:")
 
 
 def _unquote(text: str) -> str:

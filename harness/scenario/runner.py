@@ -9,6 +9,7 @@ not met), `error` (the engine or the fake broke) or `invalid` (the file is wrong
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ PARALLEL_FROM = 4
 
 @dataclass(frozen=True)
 class RunOptions:
-    engine: str | None = None
+    engine: object = None  # a spec string, or a factory (see open_engine)
     server: str | None = None
     strict: bool = False
     jobs: int | None = None
@@ -125,9 +126,19 @@ def run_many(scenarios: list[model.Scenario], options: RunOptions = RunOptions()
         yield from pool.map(run_scenario, scenarios, [options] * len(scenarios))
 
 
+def _picklable(options: RunOptions) -> bool:
+    try:
+        pickle.dumps(options)
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+    return True
+
+
 def _jobs(count: int, options: RunOptions) -> int:
     if options.server:
         return 1  # one live fake: a reset per scenario would wipe a neighbour's state
+    if not _picklable(options):
+        return 1  # e.g. a lambda as engine factory cannot reach a worker process
     if options.jobs is not None:
         return max(1, options.jobs)
     if count < PARALLEL_FROM:

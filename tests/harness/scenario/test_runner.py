@@ -167,6 +167,22 @@ def test_advance_moves_the_clock_when_the_engine_does_not(write_scenario):
     assert clock.now() - start == 10800
 
 
+def test_a_factory_can_be_the_engine_even_a_lambda(write_scenario):
+    import tiny_engine
+
+    scenarios = [
+        load_scenario(write_scenario(SCENARIO, f"s{n}.yaml")) for n in range(4)
+    ]
+    options = RunOptions(
+        engine=lambda **kw: tiny_engine.create(**kw, mistake="not_trimmed")
+    )
+
+    results = list(run_many(scenarios, options))
+
+    assert {r.status for r in results} == {FAILED}
+    assert "it was not trimmed" in results[0].failures[0].message
+
+
 def test_run_many_keeps_the_order_in_parallel(write_scenario):
     scenarios = [
         load_scenario(
