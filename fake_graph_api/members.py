@@ -78,11 +78,8 @@ class MemberSet:
         positions = [i for i, key in enumerate(columns) if key in IDENTIFYING_KEYS]
         if not positions:
             return False
-        if len(positions) == 1:
-            if "" in values[positions[0]]:
-                return False
-        elif ("",) * len(positions) in set(zip(*[values[i] for i in positions])):  # noqa: B905
-            return False
+        if all("" in values[i] for i in positions):
+            return False  # some row may lack every identifying cell: go row by row
         for i in positions:
             column, index = values[i], self._by_key.get(columns[i], {})
             distinct = set(column)

@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from fake_graph_api.members import MemberSet
 
 COLUMNS = ("EMAIL", "PHONE", "FN")
@@ -49,3 +52,31 @@ def test_copy_is_independent():
     twin.remove_rows(COLUMNS, [["e1", "", ""]])
 
     assert len(members) == 1 and len(twin) == 0
+
+
+def test_fresh_batch_with_blank_cells_in_one_identifying_column():
+    members = MemberSet()
+    members.add_rows(("EMAIL", "PHONE"), [["e1", "p1"], ["", "p2"]])
+
+    members.remove_rows(("EMAIL",), [["e1"]])
+
+    assert members.dump() == [{"PHONE": "p2"}]
+
+
+cell = st.sampled_from(["", "a", "b", "c"])
+rows_strategy = st.lists(st.lists(cell, min_size=3, max_size=3), max_size=8)
+
+
+@given(existing=rows_strategy, batch=rows_strategy)
+def test_a_batch_equals_its_rows_added_one_by_one(existing, batch):
+    columns = ("EMAIL", "EXTERN_ID", "FN")
+    together, one_by_one = MemberSet(), MemberSet()
+    together.add_rows(columns, existing)
+    one_by_one.add_rows(columns, existing)
+
+    together.add_rows(columns, batch)
+    for row in batch:
+        one_by_one.add_rows(columns, [row])
+
+    assert together.dump() == one_by_one.dump()
+    assert len(together) == len(together.dump())
