@@ -10,7 +10,12 @@ members with their cells shortened (no identifier is ever shown whole).
 
 from dataclasses import dataclass, field
 
-from harness.load.expected import Connection, ExpectedMembership, member_digest
+from harness.load.expected import (
+    Connection,
+    ExpectedMembership,
+    member_digest,
+    unpack_digest,
+)
 
 SAMPLE_SIZE = 5
 
@@ -107,8 +112,8 @@ def _check_members(
 ) -> AudienceCheck:
     required: dict[int, int] = {}
     tolerated: set[int] = set()
-    for user, digests in connection.members.items():
-        digest = digests[index]
+    for user, packed in connection.members.items():
+        digest = unpack_digest(packed, index)
         if digest is None:
             continue
         if user in connection.maybe:

@@ -6,8 +6,8 @@ in each downstream audience. Which downstream audiences a connection feeds and
 which cells a user gives each are derived here from the documented settings
 (mParticle's Facebook Audience page, reference/mparticle.md sections 1-2), not from
 the engine's row builder; only the per-key normalisation comes from
-`harness.normalise`. Memory grows with members (a few dozen bytes each), never with
-messages.
+`harness.normalise`. Memory grows with members (some 150 bytes per user and
+audience), never with messages.
 
 Rules, in the words of the settings:
 
@@ -29,6 +29,7 @@ Rules, in the words of the settings:
   deleted.
 """
 
+import struct
 from dataclasses import dataclass, field
 
 from harness import normalise
@@ -59,7 +60,18 @@ def member_digest(member: dict) -> int:
     Python's own hash: stable within one process, which is where both the expected
     and the found members are digested. 45 and 45.0 digest alike, as JSON has it.
     """
-    return hash(frozenset(member.items()))
+    return hash(frozenset(member.items())) or 1
+
+
+def pack_digests(rows: list[dict | None]) -> bytes:
+    """One user's row digests, 8 bytes each in downstream order; 0 means no row."""
+    return struct.pack(f"{len(rows)}q", *(member_digest(r) if r else 0 for r in rows))
+
+
+def unpack_digest(packed: bytes, index: int) -> int | None:
+    """The digest of the row for downstream audience `index`, or None."""
+    (digest,) = struct.unpack_from("q", packed, index * 8)
+    return digest or None
 
 
 @dataclass
@@ -70,7 +82,7 @@ class Connection:
     name: str
     settings: ConnectionSettings
     kinds: tuple[str, ...]  # downstream audience names, fixed order
-    members: dict[int, tuple[int | None, ...]] = field(default_factory=dict)
+    members: dict[int, bytes] = field(default_factory=dict)  # packed digests
     maybe: set[int] = field(default_factory=set)  # rows that may or may not remain
     removed: bool = False
 
@@ -124,9 +136,7 @@ class ExpectedMembership:
             if user in connection.members:
                 connection.maybe.add(user)
             return
-        connection.members[user] = tuple(
-            member_digest(row) if row else None for row in rows
-        )
+        connection.members[user] = pack_digests(rows)
         connection.maybe.discard(user)
 
 
