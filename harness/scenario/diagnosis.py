@@ -232,6 +232,21 @@ def _wrong_column(key: str, value: object, inputs: list[RawInput]) -> str | None
     return None
 
 
+def recognise_cell(key: str, value: object, inputs: Iterable[RawInput]) -> str | None:
+    """Whose correct `key` cell `value` is: names a member who should not be there."""
+    for raw in inputs:
+        if key not in natural_keys(raw.field):
+            continue
+        correct = _normalised(key, raw.value, raw.country)
+        if correct and (sha256(correct) if key in HASHED_KEYS else correct) == value:
+            return (
+                f"{key} is {raw.profile}'s {raw.field} ({correct!r}), correctly sent: "
+                f"{raw.profile} is not expected here (a removal that never arrived, "
+                "or a user who should have been left out?)"
+            )
+    return None
+
+
 @cache
 def _normalised(key: str, value: str, country: str | None) -> str | None:
     try:

@@ -13,7 +13,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from harness.scenario import model
-from harness.scenario.diagnosis import RawInput, diagnose_cell, near_names
+from harness.scenario.diagnosis import (
+    RawInput,
+    diagnose_cell,
+    near_names,
+    recognise_cell,
+)
 from harness.scenario.snapshot import FakeSnapshot
 
 FAILURE = "failure"
@@ -67,10 +72,29 @@ def check_audience(
     members = snapshot.members(audience)
     lines = member_differences(expected, members, inputs)
     if lines:
+        lines.append(users_traffic(audience["id"], snapshot.journal))
         problems.append(
             Problem(f"{expected.name}: " + "\n  ".join(lines), expected.line)
         )
     return problems
+
+
+def users_traffic(audience_id, journal: list[dict]) -> str:
+    """What reached the audience's users edge, e.g. `POST x2 (3 rows); DELETE x0`."""
+    entries = [
+        e
+        for e in journal
+        if str(e.get("audience_id")) == str(audience_id)
+        and e["path"].split("?", 1)[0].endswith("/users")
+    ]
+    parts = []
+    for method in ("POST", "DELETE"):
+        sent = [e for e in entries if e["method"] == method]
+        rows = sum(e.get("rows") or 0 for e in sent)
+        refused = sum(1 for e in sent if (e.get("status") or 0) >= 400)
+        text = f"{method} x{len(sent)} ({rows} rows"
+        parts.append(text + (f", {refused} refused)" if refused else ")"))
+    return "users requests to it: " + "; ".join(parts)
 
 
 def _not_one(name: str, found: list[dict], snapshot: FakeSnapshot) -> str:
@@ -160,13 +184,13 @@ def explain_member(member: dict, missing, inputs: list[RawInput]) -> list[str]:
             reasons.append(
                 f"closest expected row {closest.describe()}: has extra {extra}"
             )
-    for key, value in sorted(member.items()):
-        if expected.get(key) == value:
-            continue
-        why = diagnose_cell(key, value, inputs)
-        if why:
-            reasons.append(why)
-    return reasons
+    changed = [(k, v) for k, v in sorted(member.items()) if expected.get(k) != v]
+    mistakes = [why for k, v in changed if (why := diagnose_cell(k, v, inputs))]
+    if not mistakes:
+        mistakes = [why for k, v in changed if (why := recognise_cell(k, v, inputs))][
+            :1
+        ]
+    return reasons + mistakes
 
 
 def _closest_row(member: dict, rows) -> model.ExpectedRow | None:

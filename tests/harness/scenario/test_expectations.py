@@ -41,13 +41,15 @@ class CraftedControl:
         return self._findings
 
 
-def check(expect_yaml, control, *, connections=(), subscribed=(7301,), final=True):
+def check(
+    expect_yaml, control, *, connections=(), subscribed=(7301,), final=True, inputs=None
+):
     document = parse_document(expect_yaml, file="case.yaml")
     expect = read_expectation(document, (), document.data)
     snapshot = FakeSnapshot(
         control, ad_account="act_1001", connections=lambda: list(connections)
     )
-    inputs = [RawInput("ana", "mobile_number", "+44 7700 900123", "GB")]
+    inputs = inputs or [RawInput("ana", "mobile_number", "+44 7700 900123", "GB")]
     return check_expectation(
         expect, snapshot, inputs=inputs, subscribed=list(subscribed), final=final
     )
@@ -92,6 +94,52 @@ def test_members_differ_and_the_mistake_is_named():
 def test_audience_expectations(expect, holds):
     problems = check(f'audiences: {{"Cart (phone)": {{{expect}}}}}', PHONE_AUDIENCE)
     assert (problems == []) is holds, problems
+
+
+def test_a_member_who_should_have_left_is_recognised_with_the_traffic():
+    control = CraftedControl(
+        [audience("11", "Cart (email)")],
+        {
+            "11": [
+                {"EMAIL": sha256("ana@example.org")},
+                {"EMAIL": sha256("bob@example.org")},
+            ]
+        },
+        journal=[
+            {
+                "seq": 4,
+                "method": "POST",
+                "path": "/v19.0/11/users",
+                "status": 200,
+                "rows": 2,
+                "audience_id": "11",
+            },
+            {
+                "seq": 5,
+                "method": "POST",
+                "path": "/v19.0/12/users",
+                "status": 200,
+                "rows": 1,
+                "audience_id": "12",
+            },
+        ],
+    )
+    inputs = [
+        RawInput("ana", "email", "ana@example.org"),
+        RawInput("bob", "email", " Bob@example.org"),
+    ]
+
+    [problem] = check(
+        'audiences: {"Cart (email)": {members: [{EMAIL: ana@example.org}]}}',
+        control,
+        inputs=inputs,
+    )
+
+    assert "EMAIL is bob's email ('bob@example.org'), correctly sent" in problem.message
+    assert "a removal that never arrived" in problem.message
+    assert "users requests to it: POST x1 (2 rows); DELETE x0 (0 rows)" in (
+        problem.message
+    )
 
 
 def test_a_row_must_list_every_non_empty_cell():
