@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from fake_graph_api.documents import DocumentError
@@ -123,6 +124,8 @@ def run_command(args) -> int:
                 ScenarioResult(str(path), path.name, INVALID, error=str(error))
             )
     scenarios = [s for s in scenarios if selected(s, args.tags, args.keyword)]
+    if (args.engine or "").startswith("python:") and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())  # as `python -m` would: local engine modules
     options = RunOptions(
         engine=args.engine, server=args.server, strict=args.strict, jobs=args.jobs
     )
