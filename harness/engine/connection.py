@@ -279,24 +279,39 @@ class Connection:
         return (upload for upload in uploads.values() if upload.rows)
 
     def _add_rows(self, change: QueuedChange, kinds, uploads: dict) -> None:
+        """Add one user's rows to the uploads: all of them, or none if one fails."""
         key = change.user_key
-        attributes = UserAttributes(change.attributes)
-        value = self._value_for(change, attributes)
-        if value is _LEFT_OUT:
+        try:
+            built = self._rows_of(change, kinds)
+        except (ValueError, TypeError) as error:
+            # One user's unusable data must never cost the others their upload.
+            self._notice(
+                key, "all", f"rows could not be built ({type(error).__name__})"
+            )
             return
         method = "POST" if change.member else "DELETE"
-        for kind in kinds:
-            rows, reason = rowbuilder.build_rows(
-                kind, change.profile, attributes, self.settings, value=value
-            )
-            if reason:
-                self._notice(key, kind.id, reason)
+        for kind, rows in built:
             upload = uploads[(kind.id, method)]
             upload.rows.extend(rows)
             upload.owners.extend([key] * len(rows))
         if not change.member:
             self._attributes.pop(key, None)
             self._values.pop(key, None)
+
+    def _rows_of(self, change: QueuedChange, kinds) -> list[tuple[AudienceKind, list]]:
+        attributes = UserAttributes(change.attributes)
+        value = self._value_for(change, attributes)
+        if value is _LEFT_OUT:
+            return []
+        built = []
+        for kind in kinds:
+            rows, reason = rowbuilder.build_rows(
+                kind, change.profile, attributes, self.settings, value=value
+            )
+            if reason:
+                self._notice(change.user_key, kind.id, reason)
+            built.append((kind, rows))
+        return built
 
     def _value_for(self, change: QueuedChange, attributes: UserAttributes):
         """LOOKALIKE_VALUE for this change; removals reuse the last value sent."""

@@ -3,6 +3,8 @@
 import json
 import logging
 
+from harness.engine import rows as rows_module
+
 ALICE = "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976"
 BOB = "686b5e4cf4f963adf8f51468a48028ef8d15bd02fa335f821279a3d1678c9615"
 CAROL = "c4fcf4f743a2924a8396b40d609fb406519eacdb29414c0a770e0fa26d877c8e"
@@ -250,3 +252,28 @@ def test_one_bad_user_never_fails_the_others(world, messages, caplog):
     assert any("no usable identifier for the phone audience" in s for s in skipped)
     assert any("no usable identifier for the multi_key audience" in s for s in skipped)
     assert EMPTY_DIGEST not in world.sent_text()
+
+
+def test_a_user_whose_rows_cannot_be_built_costs_nobody_else(
+    world, messages, monkeypatch
+):
+    real_cell = rows_module.normalise.cell
+
+    def cell_failing_for_bob(key, value, **context):
+        if value == "bob@example.org":
+            raise TypeError("EMAIL: unexpected value")
+        return real_cell(key, value, **context)
+
+    monkeypatch.setattr(rows_module.normalise, "cell", cell_failing_for_bob)
+    forward(
+        world,
+        messages,
+        messages.profile(mpid="1", email="alice@example.com"),
+        messages.profile(mpid="2", email="bob@example.org"),
+    )
+
+    assert world.members("email") == [{"EMAIL": ALICE}]
+    [notice] = [
+        n for n in world.engine.connections[7301].notices if n.audience_kind == "all"
+    ]
+    assert "TypeError" in notice.reason and "bob" not in notice.reason
