@@ -120,7 +120,7 @@ class GraphClient:
             response = self._http.request(
                 method, url, params=params, json=body, headers=headers
             )
-        except httpx.TransportError as exc:
+        except httpx.RequestError as exc:
             self._log(method, path, rows, None, None, started)
             raise TransientGraphError(
                 f"{method} /{path} for {self.ad_account}: connection failed "
