@@ -163,7 +163,7 @@ def pep3333_path(app):
 
 
 @pytest.fixture(scope="module")
-def graph() -> httpx.Client:
+def fuzz_client() -> httpx.Client:
     app = pep3333_path(create_app(CONFIG, seed=7))
     transport = httpx.WSGITransport(app=app, raise_app_exceptions=True)
     with httpx.Client(transport=transport, base_url="http://graph.fake") as client:
@@ -280,13 +280,15 @@ def assert_graph_answer(answer: httpx.Response) -> dict:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(drawn=requests)
-def test_any_request_gets_a_graph_answer_and_refusals_change_nothing(graph, drawn):
-    ids = fresh_world(graph)
-    before = state_of(graph)
+def test_any_request_gets_a_graph_answer_and_refusals_change_nothing(
+    fuzz_client, drawn
+):
+    ids = fresh_world(fuzz_client)
+    before = state_of(fuzz_client)
 
-    answer = graph.request(**build_request(drawn, ids))
+    answer = fuzz_client.request(**build_request(drawn, ids))
 
     body = assert_graph_answer(answer)
     event(f"{answer.status_code} code {body.get('error', {}).get('code')}")
     if "error" in body:
-        assert state_of(graph) == before, f"refused request changed state: {body}"
+        assert state_of(fuzz_client) == before, f"refused request changed state: {body}"

@@ -438,3 +438,12 @@ def test_replay_covers_every_recorded_exchange():
         "v11.0",
         "v12.0",
     }
+
+
+def test_fidelity_doc_states_the_version_dependent_removal_setting():
+    fidelity = Path(__file__).resolve().parents[2] / "docs" / "fidelity.md"
+
+    text = fidelity.read_text()
+
+    assert "removal_min_size_up_to_v10" in text
+    assert "v9.0" in text and "v11.0" in text and "1870047" in text
