@@ -28,7 +28,9 @@ class MemberSet:
     """Members indexed by their identifying cells, for fast add and remove."""
 
     def __init__(self) -> None:
-        self._members: list[tuple[Columns, list] | None] = []  # id = position
+        # id = position; rows are stored as tuples of strings and numbers, which the
+        # garbage collector stops tracking, so big audiences do not slow collections.
+        self._members: list[tuple[Columns, tuple] | None] = []
         self._count = 0
         self._by_key: dict[str, dict[object, int]] = {}
         self._by_text: dict[str, int] = {}
@@ -92,7 +94,8 @@ class MemberSet:
 
     def _insert_fresh(self, columns: Columns, rows: list, values: list) -> None:
         ids = range(len(self._members), len(self._members) + len(rows))
-        self._members.extend(zip([columns] * len(rows), rows, strict=True))
+        as_tuples = zip(*values, strict=True)
+        self._members.extend(zip([columns] * len(rows), as_tuples, strict=True))
         self._count += len(rows)
         for i, key in enumerate(columns):
             if key in IDENTIFYING_KEYS:
@@ -117,7 +120,7 @@ class MemberSet:
     def _same(self, member_id: int, columns: Columns, row: list, matched: set) -> bool:
         """Whether the member equals the row; otherwise put it back in `matched`."""
         stored_columns, stored_row = self._members[member_id]
-        if stored_row == row and stored_columns == columns:
+        if stored_row == tuple(row) and stored_columns == columns:
             return True
         if _cells(stored_columns, stored_row) == _cells(columns, row):
             return True
@@ -131,7 +134,7 @@ class MemberSet:
             self._by_text[text] = self._new_member(columns, row)
 
     def _new_member(self, columns: Columns, row: list) -> int:
-        self._members.append((columns, row))
+        self._members.append((columns, tuple(row)))
         self._count += 1
         return len(self._members) - 1
 
