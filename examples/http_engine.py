@@ -5,8 +5,9 @@
     fbca run --engine http:http://127.0.0.1:8090/
 
 It prints its URL on the first line of stdout (useful with `--port 0`). The
-reference engine does the forwarding; a `reset` control message replaces it with
-a fresh one, since this server outlives one replay.
+reference engine does the forwarding (with a clock whose waits the fake sees, see
+mirrored_clock.py); a `reset` control message replaces it with a fresh one, since
+this server outlives one replay.
 """
 
 import argparse
@@ -15,14 +16,15 @@ import json
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
-from fake_graph_api.clock import VirtualClock
+from mirrored_clock import MirroredClock
+
 from harness.engine import ReferenceEngine
 
 UNUSED_URL = "http://127.0.0.1"  # every message carries graphBaseUrl
 
 
 def fresh_engine() -> ReferenceEngine:
-    return ReferenceEngine(UNUSED_URL, clock=VirtualClock())
+    return ReferenceEngine(UNUSED_URL, clock=MirroredClock())
 
 
 class EngineHandler(BaseHTTPRequestHandler):
@@ -41,6 +43,7 @@ class EngineHandler(BaseHTTPRequestHandler):
         if message.get("type") == "fbca_control" and message.get("action") == "reset":
             EngineHandler.engine = fresh_engine()
             return {"type": "fbca_control_response", "ok": True}
+        EngineHandler.engine.clock.learn(message)
         return EngineHandler.engine.handle(message)
 
     def reply(self, status: int, body: dict) -> None:

@@ -126,6 +126,10 @@ def run_many(scenarios: list[model.Scenario], options: RunOptions = RunOptions()
         yield from pool.map(run_scenario, scenarios, [options] * len(scenarios))
 
 
+def _is_http(engine) -> bool:
+    return isinstance(engine, str) and engine.startswith("http:")
+
+
 def _picklable(options: RunOptions) -> bool:
     try:
         pickle.dumps(options)
@@ -135,8 +139,8 @@ def _picklable(options: RunOptions) -> bool:
 
 
 def _jobs(count: int, options: RunOptions) -> int:
-    if options.server:
-        return 1  # one live fake: a reset per scenario would wipe a neighbour's state
+    if options.server or _is_http(options.engine):
+        return 1  # one live fake or engine: a reset would wipe a neighbour's state
     if not _picklable(options):
         return 1  # e.g. a lambda as engine factory cannot reach a worker process
     if options.jobs is not None:
