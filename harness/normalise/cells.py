@@ -8,10 +8,11 @@ and an empty or unusable value stays "" and is never hashed.
 
 import functools
 from collections.abc import Callable, Sequence
+from hashlib import sha256
 
 from fake_graph_api.keys import HASHED_KEYS
 from harness.normalise import ids, person, places
-from harness.normalise.hashing import is_sha256_hex, sha256_hex
+from harness.normalise.hashing import is_sha256_hex
 from harness.normalise.phone import normalise_phone
 from harness.normalise.text import as_text
 
@@ -37,12 +38,16 @@ _VALUE_RULES: dict[str, Callable[[object], str]] = {
 # Facebook's rule for an unhashed external id: sent as given, only trimmed.
 _UNHASHED_RULES: dict[str, Callable[[object], str]] = {"EXTERN_ID": ids.plain_extern_id}
 # Rules that also read the user's country.
-_COUNTRY_RULES: dict[str, Callable[..., str]] = {
-    "ST": places.normalise_state,
-    "ZIP": places.normalise_zip,
+# rule(text, user's country as alpha-2 or "", default region or None)
+_COUNTRY_RULES: dict[str, Callable[[str, str, str | None], str]] = {
+    "PHONE": lambda text, country, region: normalise_phone(
+        text, country=country, default_region=region
+    ),
+    "ST": lambda text, country, region: places.normalise_state(text, country=country),
+    "ZIP": lambda text, country, region: places.normalise_zip(text, country=country),
 }
 
-NORMALISED_KEYS: frozenset[str] = frozenset({*_VALUE_RULES, *_COUNTRY_RULES, "PHONE"})
+NORMALISED_KEYS: frozenset[str] = frozenset({*_VALUE_RULES, *_COUNTRY_RULES})
 
 # Columns whose values repeat across users: their cells are worth caching.
 _REPEATING_KEYS = frozenset(
@@ -92,8 +97,14 @@ def cell(
         )
         return _prehashed(key, text, encoding.lower(), hashed=hashed) if text else ""
 
-    encode = _encoder(key, hash_device_ids, hash_extern_id)
-    return encode(value, _country_code(country), default_region)
+    country_code = _country_code(country)
+    try:
+        return _encoder(key, hash_device_ids, hash_extern_id)(
+            value, country_code, default_region
+        )
+    except TypeError:
+        encode = _plain_encoder(key, hash_device_ids, hash_extern_id)
+        return encode(value, country_code, default_region)
 
 
 def row_cells(
@@ -118,16 +129,25 @@ def row_cells(
         )
 
     country_code = _country_code(country)
-    return [
-        encode(value, country_code, default_region)
-        for encode, value in zip(encoders, values, strict=True)
-    ]
+    try:
+        return [
+            encode(value, country_code, default_region)
+            for encode, value in zip(encoders, values, strict=True)
+        ]
+    except TypeError:
+        # A value no cache can hold (a list): the plain encoders name the column.
+        plain = _row_encoders(tuple(schema), hash_device_ids, hash_extern_id, False)
+        return [
+            encode(value, country_code, default_region)
+            for encode, value in zip(plain, values, strict=True)
+        ]
 
 
 def clear_caches() -> None:
     """Forget every remembered cell (for benchmarks and long-lived processes)."""
     _row_encoders.cache_clear()
     _encoder.cache_clear()
+    _plain_encoder.cache_clear()
 
 
 def is_hashed(key: str, *, hash_device_ids: bool = False, hash_extern_id: bool = True):
@@ -145,16 +165,33 @@ _Encoder = Callable[[object, str, str | None], str | int | float | None]
 
 @functools.cache
 def _row_encoders(
-    schema: tuple[str, ...], hash_device_ids: bool, hash_extern_id: bool
+    schema: tuple[str, ...],
+    hash_device_ids: bool,
+    hash_extern_id: bool,
+    remembering: bool = True,
 ) -> tuple[_Encoder, ...]:
     for key in schema:
         _check_column(key)
-    return tuple(_encoder(key, hash_device_ids, hash_extern_id) for key in schema)
+    chosen = _encoder if remembering else _plain_encoder
+    return tuple(chosen(key, hash_device_ids, hash_extern_id) for key in schema)
 
 
 @functools.cache
 def _encoder(key: str, hash_device_ids: bool, hash_extern_id: bool) -> _Encoder:
-    """How column `key` turns a raw value into its cell, under these settings."""
+    """How column `key` turns a raw value into its cell, under these settings.
+
+    Columns whose values repeat remember their cells per raw value, so a repeat
+    costs one dictionary lookup. Such a cache cannot take a list as a key: the
+    callers then ask `_plain_encoder`, whose error names the column.
+    """
+    encode = _plain_encoder(key, hash_device_ids, hash_extern_id)
+    if key in _REPEATING_KEYS and is_hashed(key):
+        return _cache(encode)
+    return encode
+
+
+@functools.cache
+def _plain_encoder(key: str, hash_device_ids: bool, hash_extern_id: bool) -> _Encoder:
     if key == "LOOKALIKE_VALUE":
         return lambda value, country, region: ids.lookalike_value(value)
     hashed = is_hashed(
@@ -162,14 +199,13 @@ def _encoder(key: str, hash_device_ids: bool, hash_extern_id: bool) -> _Encoder:
     )
     rule = _VALUE_RULES.get(key)
     if rule is None:
-        return _country_encoder(key, hashed=hashed)
-
-    if not hashed:
-        return _value_encoder(key, _UNHASHED_RULES.get(key, rule))
-    digest = functools.partial(_hashed_value, rule)
-    if key in _REPEATING_KEYS:
-        digest = _cache(digest)
-    return _value_encoder(key, digest)
+        rule = _COUNTRY_RULES[key]
+        if hashed:
+            rule = functools.partial(_hashed_in_context, rule)
+        return _country_encoder(key, rule)
+    if hashed:
+        return _value_encoder(key, functools.partial(_hashed_value, rule))
+    return _value_encoder(key, _UNHASHED_RULES.get(key, rule))
 
 
 def _value_encoder(key: str, encode_text: Callable[[str], str]) -> _Encoder:
@@ -182,11 +218,8 @@ def _value_encoder(key: str, encode_text: Callable[[str], str]) -> _Encoder:
     return encode
 
 
-def _country_encoder(key: str, *, hashed: bool) -> _Encoder:
+def _country_encoder(key: str, encode_text) -> _Encoder:
     """The same for PHONE, ST and ZIP, whose rules read the user's country."""
-    encode_text = functools.partial(_hashed_in_context if hashed else _plaintext, key)
-    if hashed and key in _REPEATING_KEYS:
-        encode_text = _cache(encode_text)
 
     def encode(value: object, country: str, region: str | None) -> str:
         text = value.strip() if type(value) is str else _text_of(key, value)
@@ -196,31 +229,34 @@ def _country_encoder(key: str, *, hashed: bool) -> _Encoder:
 
 
 def _hashed_value(rule: Callable[[str], str], text: str) -> str:
-    if is_sha256_hex(text):
+    if len(text) == 64 and is_sha256_hex(text):
         return text.lower()
     plain = rule(text)
-    return sha256_hex(plain) if plain else ""
+    # Hashed inline (this is the hot path); the empty string is never hashed.
+    return sha256(plain.encode()).hexdigest() if plain else ""
 
 
-def _hashed_in_context(key: str, text: str, country: str, region: str | None) -> str:
-    if is_sha256_hex(text):
+def _hashed_in_context(
+    rule: Callable[[str, str, str | None], str],
+    text: str,
+    country: str,
+    region: str | None,
+) -> str:
+    if len(text) == 64 and is_sha256_hex(text):
         return text.lower()
-    plain = _plaintext(key, text, country, region)
-    return sha256_hex(plain) if plain else ""
+    plain = rule(text, country, region)
+    return sha256(plain.encode()).hexdigest() if plain else ""
 
 
 def _cache(function):
-    """Remember a column's cells for its most recent distinct values."""
-    return functools.lru_cache(maxsize=1 << 15)(function)
+    return functools.lru_cache(maxsize=1 << 15, typed=True)(function)
 
 
 def _plaintext(key: str, text: str, country: object, region: str | None) -> str:
     rule = _VALUE_RULES.get(key)
     if rule is not None:
         return rule(text)
-    if key == "PHONE":
-        return normalise_phone(text, country=country, default_region=region)
-    return _COUNTRY_RULES[key](text, country=country)
+    return _COUNTRY_RULES[key](text, country, region)
 
 
 def _country_code(country: object) -> str:

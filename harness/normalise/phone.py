@@ -11,6 +11,8 @@ the same metadata the same questions; tests check both paths agree.
 
 import functools
 import re
+from collections.abc import Callable
+from typing import NamedTuple
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumber
@@ -59,54 +61,90 @@ def library_digits(text: str, region: str | None) -> str:
 def _fast_digits(text: str, region: str | None) -> str | None:
     """The digits of a plainly well-formed number, or None to ask the library."""
     digits = text.removeprefix("+").translate(_SEPARATORS)
-    if not (digits.isascii() and digits.isdigit()):
+    if not (digits.isascii() and digits.isdigit()) or digits.startswith("0"):
         return None
 
     if text.startswith("+"):
         country_code, national = _split_country_code(digits)
-        rules = _metadata(country_code)
+        plan = _CODE_PLANS.get(country_code)
     else:
-        country_code, national = _national_in(region, digits)
-        rules = _region_metadata(region)
-    if country_code is None or national.startswith("0"):
-        return None
-    if _strips_national_prefix(rules, national):
+        plan = _region_plan(region)
+        country_code, national = plan.country_code, digits
+        if digits.startswith(plan.country_code) or plan.international(digits):
+            return None
+    if plan is None or plan.strips_prefix(national):
         return None
 
     # Anything doubtful (wrong length, a placeholder) is left to the library.
-    if len(national) not in _whole_number_lengths(country_code):
+    if len(national) not in plan.lengths or national == national[0] * len(national):
         return None
-    if len(set(national)) == 1:
-        return None
-    return f"{country_code}{national}"
+    return country_code + national
+
+
+class _Plan(NamedTuple):
+    """What the library would check for one region or country code, precompiled."""
+
+    country_code: str
+    lengths: frozenset[int]
+    strips_prefix: Callable[[str], object]
+    international: Callable[[str], object]
+
+
+def _plan(metadata: PhoneMetadata, main: PhoneMetadata) -> _Plan:
+    """`metadata` decides prefixes; `main`, the code's main region, the lengths."""
+    general = main.general_desc
+    lengths = set(general.possible_length) - set(general.possible_length_local_only)
+    return _Plan(
+        country_code=str(metadata.country_code),
+        lengths=frozenset(lengths),
+        strips_prefix=_matcher(metadata.national_prefix_for_parsing),
+        international=_matcher(metadata.international_prefix),
+    )
+
+
+def _matcher(pattern: str | None) -> Callable[[str], object]:
+    if not pattern:
+        return lambda text: None
+    return re.compile(pattern).match
+
+
+def _code_plans() -> dict[str, _Plan]:
+    plans = {}
+    for code in COUNTRY_CODE_TO_REGION_CODE:
+        main = PhoneMetadata.metadata_for_region_or_calling_code(
+            code, region_code_for_country_code(code)
+        )
+        if main is not None:
+            plans[str(code)] = _plan(main, main)
+    return plans
+
+
+@functools.cache
+def _region_plan(region: str) -> _Plan:
+    metadata = PhoneMetadata.metadata_for_region(region)
+    main_region = region_code_for_country_code(metadata.country_code)
+    main = PhoneMetadata.metadata_for_region_or_calling_code(
+        metadata.country_code, main_region
+    )
+    return _plan(metadata, main)
+
+
+def _split_country_code(digits: str) -> tuple[str, str]:
+    """Country codes are prefix-free: the first 1 to 3 digits that are one."""
+    for length in (1, 2, 3):
+        if digits[:length] in _CODE_PLANS:
+            return digits[:length], digits[length:]
+    return "", digits
 
 
 def _without_extension(text: str) -> str:
     """Drop an "x123" extension, the one shape of extension the fast path reads."""
+    if "x" not in text:
+        return text
     head, marker, extension = text.rpartition("x")
-    if marker and extension.isascii() and extension.isdigit() and len(extension) <= 9:
+    if extension.isascii() and extension.isdigit() and len(extension) <= 9:
         return head.rstrip()
     return text
-
-
-def _split_country_code(digits: str) -> tuple[int | None, str]:
-    if digits.startswith("0"):
-        return None, digits
-    for length in (1, 2, 3):
-        code = int(digits[:length] or "0")
-        if code in COUNTRY_CODE_TO_REGION_CODE:
-            return code, digits[length:]
-    return None, digits
-
-
-def _national_in(region: str, digits: str) -> tuple[int | None, str]:
-    """The region's country code, unless the digits might carry a prefix."""
-    country_code = _region_metadata(region).country_code
-    if digits.startswith(str(country_code)):
-        return None, digits
-    if _international_prefix(region).match(digits):
-        return None, digits
-    return country_code, digits
 
 
 def _digits_if_possible(number: PhoneNumber) -> str:
@@ -116,44 +154,6 @@ def _digits_if_possible(number: PhoneNumber) -> str:
     if len(set(str(number.national_number))) == 1:
         return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)[1:]
-
-
-@functools.cache
-def _whole_number_lengths(country_code: int) -> frozenset[int]:
-    """National number lengths phonenumbers calls possible, not local-only."""
-    metadata = _metadata(country_code)
-    lengths = set(metadata.general_desc.possible_length)
-    return frozenset(lengths - set(metadata.general_desc.possible_length_local_only))
-
-
-@functools.cache
-def _metadata(country_code: int | None) -> PhoneMetadata | None:
-    if country_code is None:
-        return None
-    region = region_code_for_country_code(country_code)
-    return PhoneMetadata.metadata_for_region_or_calling_code(country_code, region)
-
-
-@functools.cache
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
-def _strips_national_prefix(metadata: PhoneMetadata, national: str) -> bool:
-    """Whether the library would try to strip a national prefix from `national`."""
-    pattern = metadata.national_prefix_for_parsing
-    return bool(pattern) and _compiled(pattern).match(national) is not None
-
-
-@functools.cache
-def _region_metadata(region: str) -> PhoneMetadata:
-    return PhoneMetadata.metadata_for_region(region)
-
-
-@functools.cache
-def _international_prefix(region: str) -> re.Pattern[str]:
-    metadata = _region_metadata(region)
-    return re.compile(metadata.international_prefix or "(?!)")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -169,3 +169,7 @@ def _region(country: object, default_region: str | None) -> str | None:
             "knows: use an ISO 3166-1 alpha-2 code such as 'US' or 'GB'"
         )
     return default_region.upper()
+
+
+# Each country code's plan, built once at import (about 250 codes).
+_CODE_PLANS: dict[str, _Plan] = _code_plans()
