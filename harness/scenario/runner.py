@@ -117,7 +117,7 @@ def run_file(path: str | Path, options: RunOptions = RunOptions()) -> ScenarioRe
 
 def run_many(scenarios: list[model.Scenario], options: RunOptions = RunOptions()):
     """Results of every scenario, in the order given, each yielded when ready."""
-    jobs = _jobs(len(scenarios), options)
+    jobs = worker_count(len(scenarios), options)
     if jobs <= 1:
         for scenario in scenarios:
             yield run_scenario(scenario, options)
@@ -138,7 +138,8 @@ def _picklable(options: RunOptions) -> bool:
     return True
 
 
-def _jobs(count: int, options: RunOptions) -> int:
+def worker_count(count: int, options: RunOptions) -> int:
+    """Processes for `count` scenarios: one when they share a fake or an engine."""
     if options.server or _is_http(options.engine):
         return 1  # one live fake or engine: a reset would wipe a neighbour's state
     if not _picklable(options):

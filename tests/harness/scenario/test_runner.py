@@ -15,6 +15,7 @@ from harness.scenario.runner import (
     RunOptions,
     run_file,
     run_many,
+    worker_count,
 )
 
 HERE = Path(__file__).parent
@@ -197,3 +198,17 @@ def test_run_many_keeps_the_order_in_parallel(write_scenario):
 
     assert [r.title for r in results] == [s.title for s in scenarios]
     assert {r.status for r in results} == {PASSED}
+
+
+@pytest.mark.parametrize(
+    "options, count, jobs",
+    [
+        pytest.param(RunOptions(), 2, 1, id="few-scenarios-serial"),
+        pytest.param(RunOptions(jobs=3), 2, 3, id="jobs-option"),
+        pytest.param(RunOptions(server="http://127.0.0.1:1"), 50, 1, id="live-fake"),
+        pytest.param(RunOptions(engine="http:http://127.0.0.1:1/"), 50, 1, id="http"),
+        pytest.param(RunOptions(engine=lambda **kw: None), 50, 1, id="unpicklable"),
+    ],
+)
+def test_when_scenarios_run_one_at_a_time(options, count, jobs):
+    assert worker_count(count, options) == jobs
