@@ -10,6 +10,7 @@ from harness.normalise import (
     is_hashed,
     is_sha256_hex,
     normalise,
+    row_cells,
     sha256_hex,
 )
 
@@ -103,3 +104,51 @@ def test_unknown_column_is_refused():
 def test_wrong_value_type_names_the_column():
     with pytest.raises(TypeError, match="FN: expected text or a number, got list"):
         cell("FN", ["Jane"])
+
+
+@settings(max_examples=200)
+@given(
+    row=st.lists(
+        st.tuples(st.sampled_from(sorted(NORMALISED_KEYS)), raw_values),
+        min_size=1,
+        max_size=6,
+    ),
+    country=COUNTRIES,
+)
+def test_row_cells_equal_cell_on_each_column(row, country):
+    schema = [key for key, _ in row]
+    values = [value for _, value in row]
+
+    cells = row_cells(schema, values, country=country, default_region="GB")
+
+    assert cells == [
+        cell(key, value, country=country, default_region="GB") for key, value in row
+    ]
+
+
+def test_repeated_values_give_the_same_cells_as_the_first_time():
+    schema = ["FN", "ST", "ZIP", "DOBM"]
+
+    first = row_cells(schema, ["Jane", "New York", "94107", 1], country="us")
+    again = row_cells(schema, ["Jane", "New York", "94107", 1], country="us")
+
+    assert (
+        first
+        == again
+        == [
+            cell(key, value)
+            for key, value in zip(schema, ["Jane", "New York", "94107", 1], strict=True)
+        ]
+    )
+
+
+def test_a_row_value_of_the_wrong_type_names_its_column():
+    with pytest.raises(TypeError, match="ST: expected text or a number, got list"):
+        row_cells(["FN", "ST"], ["Jane", ["NY"]])
+    with pytest.raises(TypeError, match="DOBM: expected text or a number, got bool"):
+        row_cells(["DOBM"], [True])
+
+
+def test_a_row_must_fit_its_schema():
+    with pytest.raises(ValueError, match="a row of 1 values does not fit a schema"):
+        row_cells(["EMAIL", "PHONE"], ["alice@example.com"])
