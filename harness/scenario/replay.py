@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from harness.adapters import EngineAdapter
 from harness.scenario import model
 from harness.scenario.diagnosis import raw_inputs
-from harness.scenario.expectations import Problem, check_expectation
+from harness.scenario.expectations import check_expectation
 from harness.scenario.fake_site import (
     FakeSite,
     default_ad_account,
@@ -28,6 +28,7 @@ from harness.scenario.messages import (
     attribute_upserts,
     split_settings,
 )
+from harness.scenario.problems import Problem
 from harness.scenario.snapshot import FakeSnapshot
 
 FLAGGED_STATUS = 471

@@ -20,10 +20,10 @@ from fake_graph_api.documents import DocumentError
 from harness.adapters import AdapterError, open_engine
 from harness.adapters.opening import is_in_process
 from harness.scenario import model
-from harness.scenario.expectations import FAILURE, WARNING, Problem
 from harness.scenario.fake_control import FakeControlError
 from harness.scenario.fake_site import FakeSite, fake_config
 from harness.scenario.loader import load_scenario
+from harness.scenario.problems import FAILURE, WARNING, Problem
 from harness.scenario.replay import Replay
 
 PASSED, FAILED, ERROR, INVALID = "passed", "failed", "error", "invalid"

@@ -6,8 +6,9 @@ import pytest
 
 from fake_graph_api.documents import parse_document
 from harness.scenario.diagnosis import RawInput
-from harness.scenario.expectations import FAILURE, WARNING, check_expectation
+from harness.scenario.expectations import check_expectation
 from harness.scenario.expected import read_expectation
+from harness.scenario.problems import FAILURE, WARNING
 from harness.scenario.snapshot import FakeSnapshot
 
 

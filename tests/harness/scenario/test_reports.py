@@ -3,7 +3,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from harness.scenario.expectations import FAILURE, WARNING, Problem
+from harness.scenario.problems import FAILURE, WARNING, Problem
 from harness.scenario.reports import (
     exit_code,
     scenario_lines,
