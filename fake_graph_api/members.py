@@ -43,8 +43,9 @@ class MemberSet:
         if not rows:
             return
         values = values if values is not None else list(zip(*rows, strict=True))
-        if self._is_fresh_batch(columns, values):
-            self._insert_fresh(columns, rows, values)
+        fresh = self._fresh_indexes(columns, values)
+        if fresh is not None:
+            self._insert_fresh(columns, rows, values, fresh)
             return
         identifying = _identifying_positions(columns)
         for row in rows:
@@ -75,33 +76,37 @@ class MemberSet:
         twin._by_text = dict(self._by_text)
         return twin
 
-    def _is_fresh_batch(self, columns: Columns, values: list) -> bool:
-        """True when every row has an identifying cell, all of them new and distinct."""
-        positions = [i for i, key in enumerate(columns) if key in IDENTIFYING_KEYS]
-        if not positions:
-            return False
-        if all("" in values[i] for i in positions):
-            return False  # some row may lack every identifying cell: go row by row
-        for i in positions:
-            column, index = values[i], self._by_key.get(columns[i], {})
-            distinct = set(column)
-            distinct.discard("")
-            if len(distinct) != len(column) - column.count(""):
-                return False
-            if any(map(index.__contains__, distinct)):
-                return False
-        return True
+    def _fresh_indexes(self, columns: Columns, values: list) -> dict | None:
+        """{key: {value: new member id}} when every row has an identifying cell and
+        all of them are new and distinct; None when the batch must go row by row.
 
-    def _insert_fresh(self, columns: Columns, rows: list, values: list) -> None:
-        ids = range(len(self._members), len(self._members) + len(rows))
+        Each identifying column costs one dict build, one disjointness pass and,
+        in _insert_fresh, one dict merge that reuses the stored hashes.
+        """
+        positions = [i for i, key in enumerate(columns) if key in IDENTIFYING_KEYS]
+        if not positions or all("" in values[i] for i in positions):
+            return None  # some row may lack every identifying cell
+        first_id = len(self._members)
+        fresh = {}
+        for i in positions:
+            column = values[i]
+            ids = range(first_id, first_id + len(column))
+            batch = dict(zip(column, ids, strict=True))
+            batch.pop("", None)
+            if len(batch) != len(column) - column.count(""):
+                return None  # a value repeats inside the batch
+            index = self._by_key.get(columns[i])
+            if index and not index.keys().isdisjoint(batch):
+                return None  # a value belongs to a member already
+            fresh[columns[i]] = batch
+        return fresh
+
+    def _insert_fresh(self, columns: Columns, rows: list, values: list, fresh: dict):
         as_tuples = zip(*values, strict=True)
         self._members.extend(zip([columns] * len(rows), as_tuples, strict=True))
         self._count += len(rows)
-        for i, key in enumerate(columns):
-            if key in IDENTIFYING_KEYS:
-                index = self._by_key.setdefault(key, {})
-                index.update(zip(values[i], ids, strict=True))
-                index.pop("", None)
+        for key, batch in fresh.items():
+            self._by_key.setdefault(key, {}).update(batch)
 
     def _add_row(self, columns: Columns, row: list, identifying) -> None:
         cells = [(key, row[i]) for i, key in identifying if row[i] != ""]
