@@ -183,8 +183,17 @@ def _check_value_column(columns: tuple, values: list, is_value_based: bool) -> N
     numbers = values[columns.index("LOOKALIKE_VALUE")]
     if not set(map(type, numbers)) <= {int, float}:
         raise GraphError("invalid_lookalike_value", detail="a value is not a number")
-    if not all(map(math.isfinite, numbers)) or min(numbers) < 0:
+    if not all(map(_finite, numbers)):
+        raise GraphError("invalid_lookalike_value", detail="a value is out of range")
+    if min(numbers) < 0:
         raise GraphError("invalid_lookalike_value", detail="a value is below zero")
+
+
+def _finite(number: int | float) -> bool:
+    """A JSON number Graph can store: not NaN, not infinite, within 64 bits."""
+    if isinstance(number, int):
+        return abs(number) < 2**63
+    return math.isfinite(number)
 
 
 def _check_cell_types(columns: tuple, rows: list, values: list):

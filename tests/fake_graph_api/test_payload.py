@@ -47,6 +47,8 @@ def test_refused_payloads(raw, expected):
         pytest.param([[HASH]], "value_based_needs_value", id="missing-column"),
         pytest.param([[HASH, -1]], "invalid_lookalike_value", id="negative"),
         pytest.param([[HASH, "4"]], "invalid_lookalike_value", id="string-number"),
+        pytest.param([[HASH, 10**400]], "invalid_lookalike_value", id="huge-integer"),
+        pytest.param([[HASH, float("nan")]], "invalid_lookalike_value", id="nan"),
     ],
 )
 def test_value_based_audiences_need_non_negative_numbers(rows, expected):
