@@ -118,7 +118,8 @@ class _Reader:
             if kind in NOT_IDENTITIES:
                 continue
             values = value if isinstance(value, list) else [value]
-            identities += [_identity(kind, item) for item in values]
+            for item in values:
+                identities += _identities(kind, item)
         mpid = fields.get("mpid")
         return model.Profile(
             name=name,
@@ -246,6 +247,22 @@ class _Reader:
     def _step_expect(self, path, body) -> model.Checkpoint:
         expectation = read_expectation(self.document, path, body or {})
         return model.Checkpoint(expect=expectation, line=self.line(path))
+
+
+def _identities(kind: str, value) -> list[model.Identity]:
+    """One identity, or `count` of them from a `{sequence: "user{n}@x.org"}` pattern."""
+    if not (isinstance(value, dict) and "sequence" in value):
+        return [_identity(kind, value)]
+    start = value.get("start", 1)
+    numbers = range(start, start + value["count"])
+    encoding = value.get("encoding", "raw")
+    return [
+        _identity(
+            kind,
+            {"value": value["sequence"].replace("{n}", str(n)), "encoding": encoding},
+        )
+        for n in numbers
+    ]
 
 
 def _identity(kind: str, value) -> model.Identity:

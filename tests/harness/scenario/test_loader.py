@@ -63,6 +63,40 @@ def test_device_identities_lists_and_encodings(load_text):
     assert user.identities[2].encoding == "sha256"
 
 
+def test_sequences_make_many_identities(load_text):
+    scenario = load_text(
+        MINIMAL
+        + """\
+  - add:
+      audience: 7301
+      users:
+        - email: {sequence: "user{n}@example.com", count: 3}
+          customer: [{sequence: "C-{n}", count: 2, start: 0}, C-9]
+"""
+    )
+    user = scenario.steps[-1].users[0]
+    assert [i.value for i in user.identities] == [
+        "user1@example.com",
+        "user2@example.com",
+        "user3@example.com",
+        "C-0",
+        "C-1",
+        "C-9",
+    ]
+
+
+def test_a_sequence_needs_its_placeholder(write_scenario):
+    path = write_scenario(
+        MINIMAL.replace(
+            'email: " Ana@Example.org "', "email: {sequence: user, count: 2}"
+        )
+    )
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+    assert caught.value.line == 6
+    assert "user{n}@example.com" in str(caught.value)
+
+
 @pytest.mark.parametrize(
     "step, seconds",
     [
