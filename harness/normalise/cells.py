@@ -13,7 +13,7 @@ from hashlib import sha256
 from fake_graph_api.keys import HASHED_KEYS
 from harness.normalise import ids, person, places
 from harness.normalise.hashing import is_sha256_hex
-from harness.normalise.phone import normalise_phone
+from harness.normalise.phone import phone_digits
 from harness.normalise.text import as_text
 
 # Rules that read nothing but the value.
@@ -40,9 +40,7 @@ _UNHASHED_RULES: dict[str, Callable[[object], str]] = {"EXTERN_ID": ids.plain_ex
 # Rules that also read the user's country.
 # rule(text, user's country as alpha-2 or "", default region or None)
 _COUNTRY_RULES: dict[str, Callable[[str, str, str | None], str]] = {
-    "PHONE": lambda text, country, region: normalise_phone(
-        text, country=country, default_region=region
-    ),
+    "PHONE": phone_digits,
     "ST": lambda text, country, region: places.normalise_state(text, country=country),
     "ZIP": lambda text, country, region: places.normalise_zip(text, country=country),
 }

@@ -36,14 +36,18 @@ def normalise_phone(
     `country` is the user's country (any form `normalise_country` accepts);
     `default_region` an ISO alpha-2 code used when the user has no country.
     """
-    text = as_text(value)
+    return phone_digits(as_text(value), country, default_region)
+
+
+def phone_digits(text: str, country: object, default_region: str | None) -> str:
+    """`normalise_phone` for text already stripped, with positional arguments."""
     if text.startswith("00"):
         text = "+" + text[2:]
     region = _region(country, default_region)
     if not text or (region is None and not text.startswith("+")):
         return ""
 
-    fast = _fast_digits(_without_extension(text), region)
+    fast = _fast_digits(text if "x" not in text else _without_extension(text), region)
     if fast is not None:
         return fast
     return library_digits(text, region)
@@ -139,10 +143,8 @@ def _split_country_code(digits: str) -> tuple[str, str]:
 
 def _without_extension(text: str) -> str:
     """Drop an "x123" extension, the one shape of extension the fast path reads."""
-    if "x" not in text:
-        return text
     head, marker, extension = text.rpartition("x")
-    if extension.isascii() and extension.isdigit() and len(extension) <= 9:
+    if marker and extension.isascii() and extension.isdigit() and len(extension) <= 9:
         return head.rstrip()
     return text
 
