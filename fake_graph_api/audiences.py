@@ -83,7 +83,7 @@ def creation_fields(params: dict) -> dict:
         raise GraphError("missing_parameter", names="customer_file_source")
     fields = update_fields(params)
     fields["subtype"] = subtype
-    fields["is_value_based"] = _boolean(params.get("is_value_based", False))
+    fields["is_value_based"] = flag(params, "is_value_based")
     return fields
 
 
@@ -229,14 +229,14 @@ def _text(value, name: str) -> str:
     return value
 
 
-def _boolean(value) -> bool:
+def flag(params: dict, name: str) -> bool:
+    """A boolean parameter, false when absent; sent as JSON, form text or 0/1."""
+    value = params.get(name, False)
     if value in (True, "true", "1", 1, "True"):
         return True
     if value in (False, "false", "0", 0, "False", ""):
         return False
-    raise GraphError(
-        "invalid_parameter", detail="Param is_value_based must be a boolean"
-    )
+    raise GraphError("invalid_parameter", detail=f"Param {name} must be a boolean")
 
 
 def _retention(value) -> int:

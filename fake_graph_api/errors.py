@@ -347,10 +347,10 @@ class GraphError(Exception):
 
 
 class _Blank(dict):
-    """format_map helper: placeholders without a value stay as they are."""
+    """format_map helper: a placeholder without a value reads as nothing."""
 
     def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
+        return ""
 
 
 def envelope(error: GraphError, fbtrace_id: str) -> dict:

@@ -159,7 +159,10 @@ def create_audience(fake, call: GraphCall, now: float, where, state) -> dict:
     read_back = []
     if call.params.get("fields"):
         read_back = views.requested_fields(call.params["fields"])
-    audience = fake.store.create_audience(call.ad_account, fields, now=now)
+    fetch = views.flag(call.params, "enable_fetch_or_create")
+    audience = fake.store.create_audience(
+        call.ad_account, fields, now=now, fetch_existing=fetch
+    )
     call.audience_id = audience.id
     processing = fake.options.size_processing_seconds
     extra = views.render(audience, read_back, now=now, processing=processing)
@@ -284,7 +287,8 @@ def _error_response(fake, call: GraphCall, error: GraphError, usage) -> Response
 
 def _fault_response(fake, call: GraphCall, fault: dict) -> Response:
     if fault["error"]:
-        return _error_response(fake, call, GraphError(fault["error"]), None)
+        error = GraphError(fault["error"], **_fault_details(call))
+        return _error_response(fake, call, error, None)
     if fault["html"]:
         response = Response(HTML_PAGE, status=fault["status"] or 500)
         response.content_type = "text/html; charset=utf-8"
@@ -293,6 +297,17 @@ def _fault_response(fake, call: GraphCall, fault: dict) -> Response:
     text = body if isinstance(body, str) else json.dumps(body)
     kind = "text/plain; charset=utf-8" if isinstance(body, str) else "application/json"
     return Response(text, status=fault["status"], content_type=kind)
+
+
+def _fault_details(call: GraphCall) -> dict:
+    """What a named error's message may mention about the request it answers."""
+    return {
+        "method": call.method.lower(),
+        "object_id": call.parts[0] if call.parts else "",
+        "path": call.path,
+        "audience_id": call.audience_id or "",
+        "digits": (call.ad_account or "").removeprefix("act_"),
+    }
 
 
 def _record(fake, call: GraphCall, seq: int, response, state: dict, started) -> None:

@@ -106,17 +106,32 @@ class Store:
 
     # audiences
 
-    def create_audience(self, account_id: str, fields: dict, *, now: float) -> Audience:
+    def create_audience(
+        self, account_id: str, fields: dict, *, now: float, fetch_existing=False
+    ) -> Audience:
+        """A new audience, or with `fetch_existing` a live one of that name and kind."""
         with self.lock:
             account = self.ad_accounts[account_id]
             if not account.tos_accepted:
                 raise GraphError("tos_not_accepted", digits=account.digits)
+            existing = (
+                self._same_audience(account_id, fields) if fetch_existing else None
+            )
+            if existing is not None:
+                return existing
             custom = sum(1 for a in self._live_of(account_id) if a.subtype == "CUSTOM")
             if fields.get("subtype", "CUSTOM") == "CUSTOM" and (
                 custom >= account.audience_limit
             ):
                 raise GraphError("audience_limit", limit=account.audience_limit)
             return self._new_audience(account_id, fields, now=now)
+
+    def _same_audience(self, account_id: str, fields: dict) -> Audience | None:
+        name, subtype = fields.get("name", ""), fields.get("subtype", "CUSTOM")
+        for audience in sorted(self._live_of(account_id), key=lambda a: a.seq):
+            if audience.name == name and audience.subtype == subtype:
+                return audience
+        return None
 
     def _new_audience(self, account_id: str, fields: dict, *, now: float) -> Audience:
         self._seq += 1

@@ -86,3 +86,14 @@ def test_bad_rules_are_refused(graph, rule):
     answer = graph.http.post("/_fake/faults", json=rule)
 
     assert answer.status_code == 400 and answer.json()["error"]["message"]
+
+
+def test_named_errors_mention_the_request_they_answer(graph, error_of):
+    audience_id = graph.create()
+    graph.control("POST", "faults", {"error": "object_not_found", "times": 1})
+
+    answer = graph.http.get(f"/v19.0/{audience_id}", params=graph.auth)
+
+    assert error_of(answer) == (100, 33)
+    message = answer.json()["error"]["message"]
+    assert f"Unsupported get request. Object with ID '{audience_id}'" in message

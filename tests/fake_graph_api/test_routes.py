@@ -242,3 +242,17 @@ def test_create_with_fields_reads_after_write(graph, error_of):
     assert error_of(refused) == (100, None)
     listed = graph.http.get(create, params=graph.auth).json()["data"]
     assert [item["id"] for item in listed] == [answer.json()["id"]]
+
+
+def test_fetch_or_create_returns_the_audience_of_that_name(graph):
+    first = graph.create("same")
+    create = f"/v19.0/{ACCOUNT}/customaudiences"
+    fields = {"name": "same", "customer_file_source": "USER_PROVIDED_ONLY"}
+
+    fetched = graph.http.post(
+        create, params=graph.auth, data={**fields, "enable_fetch_or_create": "true"}
+    )
+    made = graph.http.post(create, params=graph.auth, data=fields)
+
+    assert fetched.json() == {"id": first}
+    assert made.json()["id"] != first
