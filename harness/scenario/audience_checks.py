@@ -11,12 +11,7 @@ from __future__ import annotations
 from collections import Counter
 
 from harness.scenario import model
-from harness.scenario.diagnosis import (
-    RawInput,
-    diagnose_cell,
-    near_names,
-    recognise_cell,
-)
+from harness.scenario.diagnosis import Diagnoser, near_names
 from harness.scenario.problems import Problem
 from harness.scenario.snapshot import FakeSnapshot
 
@@ -24,16 +19,16 @@ SHOWN_MEMBERS = 10
 
 
 def check_audience(
-    expected: model.AudienceExpectation, snapshot: FakeSnapshot, *, inputs
+    expected: model.AudienceExpectation, snapshot: FakeSnapshot, *, diagnoser: Diagnoser
 ) -> list[Problem]:
-    """Problems with one expected audience; `inputs` feed the diagnosis."""
+    """Problems with one expected audience; `diagnoser` explains member mismatches."""
     found = snapshot.live(expected.name, expected.ad_account)
     if len(found) != 1:
         return [Problem(_not_one(expected.name, found, snapshot), expected.line)]
     audience = found[0]
     problems = _check_fields(expected, audience)
     members = snapshot.members(audience)
-    lines = member_differences(expected, members, inputs)
+    lines = member_differences(expected, members, diagnoser)
     if lines:
         lines.append(users_traffic(audience["id"], snapshot.journal))
         problems.append(
@@ -95,7 +90,7 @@ def _check_fields(expected: model.AudienceExpectation, audience: dict) -> list[P
 
 
 def member_differences(
-    expected: model.AudienceExpectation, members: list[dict], inputs: list[RawInput]
+    expected: model.AudienceExpectation, members: list[dict], diagnoser: Diagnoser
 ) -> list[str]:
     """Lines describing how `members` differ from the expectation; empty if none."""
     held = Counter(_row_key(member) for member in members)
@@ -111,11 +106,11 @@ def member_differences(
         if held[_row_key(row.as_member())] > 0
     ]
     if expected.members is not None:
-        lines += _unexpected(expected.members, members, missing, inputs)
+        lines += _unexpected(expected.members, members, missing, diagnoser)
     return lines
 
 
-def _unexpected(rows, members, missing, inputs) -> list[str]:
+def _unexpected(rows, members, missing, diagnoser: Diagnoser) -> list[str]:
     allowed = Counter(_row_key(row.as_member()) for row in rows)
     extra = []
     for member in members:
@@ -127,13 +122,13 @@ def _unexpected(rows, members, missing, inputs) -> list[str]:
     lines = []
     for member in extra[:SHOWN_MEMBERS]:
         lines.append(f"unexpected member {_show(member)}")
-        lines += ["  " + why for why in explain_member(member, missing, inputs)]
+        lines += ["  " + why for why in explain_member(member, missing, diagnoser)]
     if len(extra) > SHOWN_MEMBERS:
         lines.append(f"... and {len(extra) - SHOWN_MEMBERS} more unexpected members")
     return lines
 
 
-def explain_member(member: dict, missing, inputs: list[RawInput]) -> list[str]:
+def explain_member(member: dict, missing, diagnoser: Diagnoser) -> list[str]:
     """Why `member` is not one of the missing rows: column differences and mistakes."""
     closest = _closest_row(member, missing)
     expected = closest.as_member() if closest else {}
@@ -148,11 +143,9 @@ def explain_member(member: dict, missing, inputs: list[RawInput]) -> list[str]:
                 f"closest expected row {closest.describe()}: has extra {extra}"
             )
     changed = [(k, v) for k, v in sorted(member.items()) if expected.get(k) != v]
-    mistakes = [why for k, v in changed if (why := diagnose_cell(k, v, inputs))]
+    mistakes = [why for k, v in changed if (why := diagnoser.explain(k, v))]
     if not mistakes:
-        mistakes = [why for k, v in changed if (why := recognise_cell(k, v, inputs))][
-            :1
-        ]
+        mistakes = [why for k, v in changed if (why := diagnoser.recognise(k, v))][:1]
     return reasons + mistakes
 
 

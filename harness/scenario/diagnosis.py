@@ -4,7 +4,8 @@ Every raw input of the scenario (identities, attributes) is pushed through each
 entry of `MISTAKES` (the one table of known mistakes: add a row to teach the
 harness a new one) and the result is compared with the cell the fake holds. A
 match names the mistake: "PHONE for ana looks like sha256('+447700900123'): the
-plus was kept". `near_names` gives the near misses for an absent audience.
+plus was kept". A `Diagnoser` indexes this per column for one scenario, so large
+scenarios stay fast. `near_names` gives the near misses for an absent audience.
 Pure: no I/O.
 """
 
@@ -171,32 +172,65 @@ MISTAKES: tuple[Mistake, ...] = (
 )
 
 
+class Diagnoser:
+    """Names mistakes for one scenario's inputs, fast for many inputs and members.
+
+    On the first question about a column it indexes what every mistake makes of
+    every input there (cell -> explanation; the first mistake in table order and
+    the input's natural columns win), so each later question is one lookup.
+    """
+
+    def __init__(self, inputs: Iterable[RawInput]) -> None:
+        self.inputs = list(inputs)
+        self._mistakes: dict[str, dict] = {}
+        self._correct: dict[str, dict] = {}
+
+    def explain(self, key: str, value: object) -> str | None:
+        """Name the mistake that turns one of the inputs into `value` in `key`."""
+        if key not in self._mistakes:
+            self._mistakes[key] = self._index_mistakes(key)
+        return self._mistakes[key].get(value)
+
+    def recognise(self, key: str, value: object) -> str | None:
+        """Whose correct `key` cell `value` is: a member who should not be there."""
+        if key not in self._correct:
+            self._correct[key] = dict(_correct_cells(key, self.inputs))
+        return self._correct[key].get(value)
+
+    def _index_mistakes(self, key: str) -> dict:
+        ordered = sorted(
+            self.inputs, key=lambda raw: key not in natural_keys(raw.field)
+        )
+        index: dict = {}
+        for mistake in MISTAKES:
+            if mistake.keys is None or key in mistake.keys:
+                for raw in ordered:
+                    found = _attempt(mistake, key, raw)
+                    if found:
+                        index.setdefault(*found)
+        for cell, message in _wrong_columns(key, ordered):
+            index.setdefault(cell, message)
+        return index
+
+
 def diagnose_cell(key: str, value: object, inputs: Iterable[RawInput]) -> str | None:
     """Name the mistake that turns one of `inputs` into `value` in column `key`."""
-    inputs = sorted(inputs, key=lambda raw: key not in natural_keys(raw.field))
-    for mistake in MISTAKES:
-        if mistake.keys is not None and key not in mistake.keys:
-            continue
-        for raw in inputs:
-            found = _try(mistake, key, value, raw)
-            if found:
-                return found
-    return _wrong_column(key, value, inputs)
+    return Diagnoser(inputs).explain(key, value)
 
 
-def _try(mistake: Mistake, key: str, value: object, raw: RawInput) -> str | None:
+def _attempt(mistake: Mistake, key: str, raw: RawInput) -> tuple[object, str] | None:
+    """The cell `mistake` makes of `raw` in column `key`, and how to say so."""
     correct = _normalised(key, raw.value, raw.country)
     text = mistake.plaintext(raw.value, correct or "", key)
     if text is None:
         return None
     encode = mistake.encode or (sha256 if key in HASHED_KEYS else (lambda t: t))
-    if encode(text) != value:
-        return None
     shown = mistake.shown or ("sha256({})" if key in HASHED_KEYS else "{}")
     rendered = shown.format(repr(text))
     if mistake.plaintext is _empty:
-        return f"{key} looks like {rendered}: {mistake.explanation}"
-    return f"{key} for {raw.profile} looks like {rendered}: {mistake.explanation}"
+        return encode(text), f"{key} looks like {rendered}: {mistake.explanation}"
+    message = f"{key} for {raw.profile} looks like {rendered}: {mistake.explanation}"
+    return encode(text), message
 
 
 def natural_keys(field: str) -> tuple[str, ...]:
@@ -215,36 +249,39 @@ def natural_keys(field: str) -> tuple[str, ...]:
     return tuple(keys)
 
 
-def _wrong_column(key: str, value: object, inputs: list[RawInput]) -> str | None:
+def _sent(key: str, correct: str) -> str:
+    return sha256(correct) if key in HASHED_KEYS else correct
+
+
+def _wrong_columns(key: str, inputs: list[RawInput]):
+    """(cell, message) for inputs whose correct cell of another column is in `key`."""
     for raw in inputs:
         for other in natural_keys(raw.field):
-            if other == key:
-                continue
-            correct = _normalised(other, raw.value, raw.country)
-            if not correct:
-                continue
-            sent = sha256(correct) if other in HASHED_KEYS else correct
-            if sent == value:
-                return (
-                    f"{key} for {raw.profile} holds the {other} value "
-                    f"({raw.field} {correct!r}): wrong column"
+            correct = _normalised(other, raw.value, raw.country) if other != key else ""
+            if correct:
+                yield (
+                    _sent(other, correct),
+                    (
+                        f"{key} for {raw.profile} holds the {other} value "
+                        f"({raw.field} {correct!r}): wrong column"
+                    ),
                 )
-    return None
 
 
-def recognise_cell(key: str, value: object, inputs: Iterable[RawInput]) -> str | None:
-    """Whose correct `key` cell `value` is: names a member who should not be there."""
-    for raw in inputs:
-        if key not in natural_keys(raw.field):
-            continue
+def _correct_cells(key: str, inputs: list[RawInput]):
+    """(cell, message) for every input's correct cell in column `key`."""
+    for raw in reversed(inputs):  # dict() keeps the last: the first input wins
         correct = _normalised(key, raw.value, raw.country)
-        if correct and (sha256(correct) if key in HASHED_KEYS else correct) == value:
-            return (
-                f"{key} is {raw.profile}'s {raw.field} ({correct!r}), correctly sent: "
-                f"{raw.profile} is not expected here (a removal that never arrived, "
-                "or a user who should have been left out?)"
-            )
-    return None
+        if correct and key in natural_keys(raw.field):
+            yield _sent(key, correct), _not_expected(key, raw, correct)
+
+
+def _not_expected(key: str, raw: RawInput, correct: str) -> str:
+    return (
+        f"{key} is {raw.profile}'s {raw.field} ({correct!r}), correctly sent: "
+        f"{raw.profile} is not expected here (a removal that never arrived, or a "
+        "user who should have been left out?)"
+    )
 
 
 @cache

@@ -12,7 +12,7 @@ import re
 
 from harness.scenario import model
 from harness.scenario.audience_checks import check_audience, near_misses
-from harness.scenario.diagnosis import RawInput, near_names
+from harness.scenario.diagnosis import Diagnoser, near_names
 from harness.scenario.problems import FAILURE, WARNING, Problem
 from harness.scenario.snapshot import FakeSnapshot
 
@@ -24,14 +24,14 @@ def check_expectation(
     expect: model.Expectation,
     snapshot: FakeSnapshot,
     *,
-    inputs: list[RawInput],
+    diagnoser: Diagnoser,
     subscribed: list[int],
     final: bool,
 ) -> list[Problem]:
     """Every problem with `expect`; `final` adds the default findings check."""
     problems: list[Problem] = []
     for audience in expect.audiences:
-        problems += check_audience(audience, snapshot, inputs=inputs)
+        problems += check_audience(audience, snapshot, diagnoser=diagnoser)
     problems += _check_absent(expect, snapshot)
     problems += _check_deleted(expect, snapshot)
     problems += _check_count(expect, snapshot)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from harness.adapters import EngineAdapter
 from harness.scenario import model
-from harness.scenario.diagnosis import raw_inputs
+from harness.scenario.diagnosis import Diagnoser, raw_inputs
 from harness.scenario.expectations import check_expectation
 from harness.scenario.fake_site import (
     FakeSite,
@@ -78,7 +78,7 @@ class Replay:
             name: dict(profile.attributes)
             for name, profile in self.scenario.profiles.items()
         }
-        self.inputs = raw_inputs(self.scenario)
+        self.diagnoser = Diagnoser(raw_inputs(self.scenario))
 
     def run(self) -> list[Problem]:
         """Every step, then the final expect; problems found, in order."""
@@ -104,7 +104,11 @@ class Replay:
         )
         subscribed = [aid for aid, sub in self.subscriptions.items() if sub.active]
         self.problems += check_expectation(
-            expect, snapshot, inputs=self.inputs, subscribed=subscribed, final=final
+            expect,
+            snapshot,
+            diagnoser=self.diagnoser,
+            subscribed=subscribed,
+            final=final,
         )
 
     def connections(self) -> list[dict]:

@@ -4,6 +4,7 @@ import pytest
 
 from harness.scenario.diagnosis import (
     MISTAKES,
+    Diagnoser,
     RawInput,
     diagnose_cell,
     near_names,
@@ -139,6 +140,15 @@ CY = [RawInput("cy", "mobile_number", "07700 900124", "GB")]
 )
 def test_the_mistake_is_named(key, cell, named):
     assert named in diagnose_cell(key, cell, ANA + CY)
+
+
+def test_recognises_a_correct_cell_of_someone_not_expected():
+    diagnoser = Diagnoser(ANA + CY)
+
+    text = diagnoser.recognise("PHONE", sha256("447700900124"))
+
+    assert text.startswith("PHONE is cy's mobile_number ('447700900124'), correctly")
+    assert diagnoser.recognise("PHONE", sha256("447700900999")) is None
 
 
 def test_an_unrelated_digest_is_not_explained():

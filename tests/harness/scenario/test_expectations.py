@@ -5,7 +5,7 @@ import hashlib
 import pytest
 
 from fake_graph_api.documents import parse_document
-from harness.scenario.diagnosis import RawInput
+from harness.scenario.diagnosis import Diagnoser, RawInput
 from harness.scenario.expectations import check_expectation
 from harness.scenario.expected import read_expectation
 from harness.scenario.problems import FAILURE, WARNING
@@ -52,7 +52,11 @@ def check(
     )
     inputs = inputs or [RawInput("ana", "mobile_number", "+44 7700 900123", "GB")]
     return check_expectation(
-        expect, snapshot, inputs=inputs, subscribed=list(subscribed), final=final
+        expect,
+        snapshot,
+        diagnoser=Diagnoser(inputs),
+        subscribed=list(subscribed),
+        final=final,
     )
 
 
