@@ -3,7 +3,7 @@
 Prints a progress bar while the stream runs, then the report: throughput, Graph
 requests, rows, latency, retries, peak memory and the membership check. Exit
 status: 0 when the fake holds exactly the expected members, 1 when the check
-fails, 2 for bad arguments.
+fails or the engine breaks down, 2 for bad arguments.
 """
 
 import argparse
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from harness.adapters import AdapterError
+from harness.adapters import EngineFailure, EngineSpecError
 from harness.load.runner import SERVERS, LoadOptions, LoadReport, run_load
 from harness.load.stream import LoadPlan
 
@@ -26,9 +26,13 @@ def register(subparsers) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--users", type=_positive, default=10_000)
-    parser.add_argument("--audiences", type=_positive, default=5)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--users", type=_positive, default=10_000, help="users (default 10000)"
+    )
+    parser.add_argument(
+        "--audiences", type=_positive, default=5, help="mParticle audiences (5)"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="same seed, same stream")
     parser.add_argument(
         "--messiness", type=_share, default=0.2, help="0..1, share of messy values"
     )
@@ -38,7 +42,12 @@ def register(subparsers) -> None:
         help="Faker locale of the users (repeatable; default en_US)",
     )
     parser.add_argument("--engine", help="engine spec, as for fbca run")
-    parser.add_argument("--server", choices=SERVERS, default="inproc")
+    parser.add_argument(
+        "--server",
+        choices=SERVERS,
+        default="inproc",
+        help="the fake in process (WSGI) or on a loopback port (default inproc)",
+    )
     parser.add_argument(
         "--faults",
         type=_share,
@@ -71,9 +80,12 @@ def run(args: argparse.Namespace) -> int:
             out=args.out,
         )
         report = _run_with_bar(options, show=not args.no_progress)
-    except (ValueError, AdapterError) as error:
+    except (ValueError, EngineSpecError) as error:
         print(f"fbca load: {error}", file=sys.stderr)
         return 2
+    except EngineFailure as error:
+        print(f"fbca load: the engine failed: {error}", file=sys.stderr)
+        return 1
 
     print(render(report))
     if args.json:

@@ -43,3 +43,19 @@ def corrupting(**wiring) -> TamperingEngine:
                     identity["value"] = "x" + identity["value"]
 
     return TamperingEngine(corrupt, **wiring)
+
+
+class CrashingEngine:
+    """Answers subscriptions, then raises on the first membership message."""
+
+    def __init__(self, **wiring):
+        self.engine = ReferenceEngine(wiring["graph_url"], clock=wiring["clock"])
+
+    def handle(self, message: dict) -> dict:
+        if message["type"] == "audience_membership_change_request":
+            raise RuntimeError("out of cheese")
+        return self.engine.handle(message)
+
+
+def crashing(**wiring) -> CrashingEngine:
+    return CrashingEngine(**wiring)

@@ -56,6 +56,15 @@ def test_a_broken_engine_exits_non_zero(tmp_path, monkeypatch):
     assert status == 1 and not report["ok"]
 
 
+def test_an_engine_that_crashes_exits_1(tmp_path, monkeypatch, capsys):
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+
+    status, _ = load(tmp_path, "--engine", "python:broken_engines:crashing")
+
+    assert status == 1
+    assert "out of cheese" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "bad",
     [
