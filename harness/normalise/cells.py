@@ -55,7 +55,11 @@ _ENCODINGS = ("raw", "md5", "sha1", "sha256")
 
 
 def normalise(
-    key: str, value: object, *, country: object = None, default_region=None
+    key: str,
+    value: object,
+    *,
+    country: object = None,
+    default_region: str | None = None,
 ) -> str:
     """The normalised plaintext of `value` for column `key`; "" when unusable.
 
