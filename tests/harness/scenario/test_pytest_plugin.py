@@ -19,6 +19,15 @@ expect:
 """
 
 
+# Inner sessions skip the Hypothesis plugin: it imports Hypothesis under assertion
+# rewriting at the end of every session, which takes seconds.
+QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
+
+
+def run(pytester, *args):
+    return pytester.runpytest(*QUIET, *args)
+
+
 def scenario(title="emails are hashed", email="ana@example.org"):
     return SCENARIO.format(title=title, email=email)
 
@@ -29,7 +38,7 @@ def test_scenario_suffix_files_are_collected_and_run(pytester):
         ".scenario.yaml", bad=scenario(title="wrong member", email="bob@example.org")
     )
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = run(pytester)
 
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*missing member {EMAIL: bob@example.org}*"])
@@ -38,7 +47,7 @@ def test_scenario_suffix_files_are_collected_and_run(pytester):
 def test_plain_yaml_is_left_alone(pytester):
     pytester.makefile(".yaml", plain=scenario())
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = run(pytester)
 
     result.assert_outcomes()
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
@@ -49,9 +58,7 @@ def test_folders_named_by_option_are_collected(pytester):
     (folder / "one.yaml").write_text(scenario())
     pytester.makepyfile(test_other="def test_other():\n    assert True\n")
 
-    result = pytester.runpytest(
-        "-p", "no:cacheprovider", "test_other.py", "--fbca-scenarios", str(folder)
-    )
+    result = run(pytester, "test_other.py", "--fbca-scenarios", str(folder))
 
     result.assert_outcomes(passed=2)
 
@@ -61,22 +68,22 @@ def test_folders_named_in_ini_are_collected_once(pytester):
     (folder / "one.yaml").write_text(scenario())
     pytester.makeini("[pytest]\nfbca_scenarios = library\n")
 
-    result = pytester.runpytest("-p", "no:cacheprovider", "library")
+    result = run(pytester, "library")
 
     result.assert_outcomes(passed=1)
 
 
 def test_tags_select_with_k(pytester):
     pytester.makefile(".scenario.yaml", good=scenario())
-    assert pytester.runpytest("-p", "no:cacheprovider", "-k", "email").ret == 0
-    result = pytester.runpytest("-p", "no:cacheprovider", "-k", "phone")
+    assert run(pytester, "-k", "email").ret == 0
+    result = run(pytester, "-k", "phone")
     result.assert_outcomes(deselected=1)
 
 
 def test_invalid_file_is_a_failing_item(pytester):
     pytester.makefile(".scenario.yaml", broken="scenario: broken\nsteps: [flsh]\n")
 
-    result = pytester.runpytest("-p", "no:cacheprovider")
+    result = run(pytester)
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*broken.scenario.yaml:2: steps[[]0[]]*"])
@@ -85,7 +92,7 @@ def test_invalid_file_is_a_failing_item(pytester):
 def test_engine_option(pytester):
     pytester.makefile(".scenario.yaml", good=scenario())
 
-    result = pytester.runpytest("-p", "no:cacheprovider", "--fbca-engine", "nope:x")
+    result = run(pytester, "--fbca-engine", "nope:x")
 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(["*unknown kind 'nope'*"])
