@@ -24,6 +24,7 @@ from harness.engine.settings import SETTINGS_BY_NAME
 from harness.scenario import model
 from harness.scenario.durations import parse_duration
 from harness.scenario.expected import read_expectation
+from harness.scenario.messages import ACCOUNT_SETTING_NAMES
 from harness.scenario.schema import check_schema
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -157,12 +158,22 @@ class _Reader:
         build = getattr(self, f"_step_{kind}")
         return build(path + (kind,), body)
 
+    def connection_settings(self, path: tuple, values: dict) -> dict:
+        """Per-audience settings: account settings belong under `connection`."""
+        for name in values:
+            if name in ACCOUNT_SETTING_NAMES:
+                message = f"{name} is an account setting; set it under connection:"
+                raise self.error(path + (name,), message)
+        return self.settings(path, values)
+
     def _step_subscribe(self, path, body) -> model.Subscribe:
         return model.Subscribe(
             audience=body["audience"],
             name=body["name"],
             description=body.get("description"),
-            settings=self.settings(path + ("settings",), body.get("settings") or {}),
+            settings=self.connection_settings(
+                path + ("settings",), body.get("settings") or {}
+            ),
             line=self.line(path),
         )
 
@@ -171,7 +182,9 @@ class _Reader:
             audience=body["audience"],
             name=body.get("name"),
             description=body.get("description"),
-            settings=self.settings(path + ("settings",), body.get("settings") or {}),
+            settings=self.connection_settings(
+                path + ("settings",), body.get("settings") or {}
+            ),
             line=self.line(path),
         )
 

@@ -44,6 +44,8 @@ class StepFailed(Exception):
 
 @dataclass
 class Subscription:
+    """What mParticle holds about one connected audience between messages."""
+
     name: str
     settings: dict[str, str]
     description: str | None = None
@@ -52,6 +54,8 @@ class Subscription:
 
 @dataclass
 class Replay:
+    """One scenario replayed into one engine and one fake; `run()` does it all."""
+
     scenario: model.Scenario
     engine: EngineAdapter
     site: FakeSite

@@ -165,6 +165,13 @@ def test_advance_durations(load_text, step, seconds):
             id="unknown-graph-error",
         ),
         pytest.param(
+            ("name: Cart Abandoners}", "name: C, settings: {access_token: x}}"),
+            9,
+            "steps[0].subscribe.settings.access_token",
+            "an account setting; set it under connection",
+            id="account-setting-per-audience",
+        ),
+        pytest.param(
             ("tags: [smoke]", "tags: [Smoke Test]"),
             2,
             "tags[0]",
