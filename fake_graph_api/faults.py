@@ -4,6 +4,8 @@ A rule matches a method ("*" for any), a glob on the path without its version
 segment (e.g. "/*/users"), and optionally an ad account. It answers with one of: a
 named catalogue error, a raw status and body, an HTML error page, or only added
 latency. It fires `times` times (None: forever) or with a seeded `probability`.
+`regain_minutes` makes a named error advertise that wait in the
+x-business-use-case-usage header, as throttled answers do.
 Pure and thread-safe; the Flask layer turns a firing rule into a response.
 """
 
@@ -15,7 +17,7 @@ from fake_graph_api.errors import CATALOGUE
 
 RULE_KEYS = frozenset(
     {"method", "path", "ad_account", "error", "status", "body", "html"}
-    | {"latency_ms", "times", "probability"}
+    | {"latency_ms", "times", "probability", "regain_minutes"}
 )
 HTML_PAGE = (
     "<!DOCTYPE html><html><head><title>Facebook | Error</title></head><body>"
@@ -97,6 +99,7 @@ def check_rule(rule: dict) -> dict:
         "latency_ms": rule.get("latency_ms") or 0,
         "times": rule.get("times"),
         "probability": rule.get("probability"),
+        "regain_minutes": rule.get("regain_minutes"),
     }
     _check_answer(checked)
     _check_numbers(checked)
@@ -135,6 +138,11 @@ def _check_numbers(rule: dict) -> None:
         not isinstance(probability, int | float) or not 0 < probability <= 1
     ):
         raise FaultError("probability must be above 0 and at most 1, or null")
+    regain = rule["regain_minutes"]
+    if regain is not None and (not isinstance(regain, int) or regain < 0):
+        raise FaultError("regain_minutes must be a whole number of minutes, or null")
+    if regain is not None and rule["error"] is None:
+        raise FaultError("regain_minutes goes with a named error")
 
 
 def _matches(rule: dict, method: str, path: str, ad_account: str | None) -> bool:

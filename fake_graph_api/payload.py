@@ -124,7 +124,7 @@ def _read_rows(data, columns: tuple[str, ...], multi_key: bool) -> list:
     if not isinstance(data, list) or not data:
         raise GraphError("schema_mismatch", detail="data must be a non-empty list")
     if len(data) > keys.MAX_ROWS_PER_REQUEST:
-        raise GraphError("too_many_rows")
+        raise GraphError("too_many_rows", rows=len(data))
     if not multi_key:
         return _single_key_rows(data)
     if set(map(type, data)) != {list} or set(map(len, data)) != {len(columns)}:

@@ -23,6 +23,7 @@ from fake_graph_api.faults import HTML_PAGE
 from fake_graph_api.findings import Where, query_findings, users_findings
 from fake_graph_api.payload import parse_users_payload
 from fake_graph_api.sessions import read_session
+from fake_graph_api.throttle import Usage
 
 log = logging.getLogger("fake_graph_api")
 
@@ -68,6 +69,7 @@ def _answer_graph_request(fake) -> Response:
         call = decode(request, max_url_length=fake.options.max_url_length)
         response = _answer(fake, call, seq, state)
     except GraphError as error:
+        call.rows = error.details.get("rows", call.rows)  # refused rows still count
         response = _error_response(fake, call, error, state["usage"])
     except HTTPException as error:  # werkzeug refused the body (size, encoding)
         refusal = GraphError("invalid_parameter", detail=error.description)
@@ -267,10 +269,11 @@ def _graph_headers(call: GraphCall, usage, trace: str) -> dict:
     headers["x-fb-trace-id"] = trace
     headers["x-fb-request-id"] = trace + "Q"
     if usage is not None:
-        if request.method == "POST" and call.parts[-1:] == ["users"]:
+        users_edge = request.method == "POST" and call.parts[-1:] == ["users"]
+        if users_edge:
             headers["x-ad-account-usage"] = usage.ad_account_header()
             headers["x-app-usage"] = usage.app_header()
-        else:
+        if not users_edge or usage.regain_minutes:
             headers["x-business-use-case-usage"] = usage.business_use_case_header()
     return headers
 
@@ -288,6 +291,9 @@ def _error_response(fake, call: GraphCall, error: GraphError, usage) -> Response
 def _fault_response(fake, call: GraphCall, fault: dict) -> Response:
     if fault["error"]:
         error = GraphError(fault["error"], **_fault_details(call))
+        if fault["regain_minutes"] is not None:
+            digits = (call.ad_account or "").removeprefix("act_")
+            error.usage = Usage(digits, 100, fault["regain_minutes"])
         return _error_response(fake, call, error, None)
     if fault["html"]:
         response = Response(HTML_PAGE, status=fault["status"] or 500)

@@ -127,3 +127,5 @@ def test_too_many_rows_is_the_modelled_1_99(graph, error_of):
 
     assert answer.status_code == 500
     assert error_of(answer) == (1, 99)
+    journal = graph.control("GET", "journal")["entries"]
+    assert journal[-1]["rows"] == 10_001  # the refused request's size stays visible

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 ACCOUNT = "act_1001"
@@ -97,3 +99,33 @@ def test_named_errors_mention_the_request_they_answer(graph, error_of):
     assert error_of(answer) == (100, 33)
     message = answer.json()["error"]["message"]
     assert f"Unsupported get request. Object with ID '{audience_id}'" in message
+
+
+def test_named_error_can_advertise_a_wait(graph, error_of):
+    audience_id = graph.create()
+    graph.control(
+        "POST", "faults", {"path": "/*/users", "error": "throttled_80004",
+                           "regain_minutes": 2, "times": 1},
+    )  # fmt: skip
+
+    refused = graph.users(audience_id, ["EMAIL"], [[graph.sha("a")]])
+    accepted = graph.users(audience_id, ["EMAIL"], [[graph.sha("a")]])
+
+    assert error_of(refused)[0] == 80004
+    usage = json.loads(refused.headers["x-business-use-case-usage"])["1001"][0]
+    assert usage["estimated_time_to_regain_access"] == 2
+    assert "x-business-use-case-usage" not in accepted.headers
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        pytest.param({"status": 500, "body": {}, "regain_minutes": 2}, id="no-error"),
+        pytest.param({"error": "throttled", "regain_minutes": -1}, id="negative"),
+    ],
+)
+def test_bad_waits_are_refused(graph, rule):
+    answer = graph.http.post("/_fake/faults", json=rule)
+
+    assert answer.status_code == 400
+    assert "regain_minutes" in answer.json()["error"]["message"]

@@ -45,3 +45,15 @@ def test_accounts_are_throttled_separately(graph, error_of):
 
     assert error_of(graph.http.get(other, params={"access_token": "t2"}))[0] == 80003
     assert graph.http.get(LIST, params=graph.auth).status_code == 200
+
+
+def test_throttled_uploads_say_when_to_come_back(graph, error_of):
+    audience_id = graph.create()
+    graph.control("POST", f"ad_accounts/{ACCOUNT}", {"calls_per_hour": 2})
+    graph.users(audience_id, ["EMAIL"], [[graph.sha("a")]])
+
+    refused = graph.users(audience_id, ["EMAIL"], [[graph.sha("b")]])
+
+    assert error_of(refused) == (80003, None)
+    usage = json.loads(refused.headers["x-business-use-case-usage"])["1001"][0]
+    assert usage["estimated_time_to_regain_access"] == 60
