@@ -59,7 +59,9 @@ def describe(error: ValidationError) -> str:
         return _describe_alternatives(error)
     if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        unexpected = sorted(set(error.instance) - set(error.schema.get("properties")))
+        unexpected = sorted(
+            set(error.instance) - set(error.schema.get("properties", {}))
+        )
         names = ", ".join(repr(name) for name in unexpected)
         return f"unknown field {names}; allowed here: {allowed}"
     if error.validator == "enum":

@@ -270,3 +270,32 @@ def test_discover_finds_yaml_below_folders(tmp_path):
 def test_discover_names_a_missing_path(tmp_path):
     with pytest.raises(DocumentError, match="no such file"):
         discover([tmp_path / "nope"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("", id="empty-file"),
+        pytest.param("- just\n- a list\n", id="a-list"),
+        pytest.param("scenario: x\nsteps: [null]\n", id="null-step"),
+        pytest.param("scenario: x\nsteps: [{}]\n", id="empty-step"),
+        pytest.param(
+            "scenario: x\nsteps: []\nexpect: {audiences: {A: null}}\n",
+            id="null-audience",
+        ),
+        pytest.param(
+            "scenario: x\nsteps: []\nprofiles: {1: {email: a}}\n",
+            id="number-profile-name",
+        ),
+        pytest.param("scenario: x\nsteps: [{advance: -5}]\n", id="negative-duration"),
+        pytest.param("scenario: [x]\nsteps: []\n", id="title-not-text"),
+        pytest.param("scenario: x\nsteps: [{fault: {}}]\n", id="empty-fault"),
+        pytest.param(
+            "scenario: x\nsteps: [{facebook: {expire_token: false}}]\n", id="fb-false"
+        ),
+        pytest.param("scenario: x\n\tsteps: []\n", id="tab-indent"),
+    ],
+)
+def test_odd_files_give_document_errors(write_scenario, text):
+    with pytest.raises(DocumentError):
+        load_scenario(write_scenario(text))
