@@ -26,6 +26,10 @@ from harness.normalise.text import as_text
 
 _IS_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
 _SEPARATORS = str.maketrans("", "", " -.()/\t")
+# Words around a number ("Tel. ", "phone: ", " (mobile)") are not part of it;
+# Facebook's rule drops letters. An extension ("ext. 5", "x12") ends in digits.
+_LEADING_LABEL = re.compile(r"^[^\d+(]+")
+_TRAILING_LABEL = re.compile(r"\s*\(?[^\W\d_]+\)?\.?\s*$")
 
 
 def normalise_phone(
@@ -41,6 +45,8 @@ def normalise_phone(
 
 def phone_digits(text: str, country: object, default_region: str | None) -> str:
     """`normalise_phone` for text already stripped, with positional arguments."""
+    if text and not (text[0].isdigit() and text[-1].isdigit()):
+        text = _TRAILING_LABEL.sub("", _LEADING_LABEL.sub("", text))
     if text.startswith("00"):
         text = "+" + text[2:]
     region = _region(country, default_region)

@@ -27,6 +27,17 @@ from harness.normalise.phone import _fast_digits, _without_extension, library_di
         pytest.param("+1 999 999 9999", {}, "", id="repeated-digit-placeholder"),
         pytest.param("call me", {"country": "US"}, "", id="not-a-number"),
         pytest.param("07700 900123", {"country": "Atlantis"}, "", id="unknown-country"),
+        pytest.param("Tel. +44 7700 900123", {}, "447700900123", id="leading-label"),
+        pytest.param(
+            "+44 7700 900123 (mobile)", {}, "447700900123", id="trailing-label"
+        ),
+        pytest.param(
+            "phone: 0044 7700 900123",
+            {"default_region": "US"},
+            "447700900123",
+            id="label-and-00-prefix",
+        ),  # fmt: skip
+        pytest.param("+44 7700 900123 ext. 5", {}, "447700900123", id="ext-word"),
     ],
 )
 def test_phone(value, context, expected):
