@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import traceback
 
 from harness.adapters.base import EngineAdapter, EngineSpecError
 
@@ -22,7 +23,7 @@ class InProcessEngine(EngineAdapter):
             answer = self.engine.handle(message)
         except Exception as error:
             problem = f"raised {type(error).__name__} on {message['type']}: {error}"
-            raise self.failure(problem) from error
+            raise self.failure(problem + _where(error)) from error
         return self.checked(answer, message=message)
 
     def close(self) -> None:
@@ -30,6 +31,15 @@ class InProcessEngine(EngineAdapter):
         if close is not None and not self.closed:
             close()
         self.closed = True
+
+
+def _where(error: Exception) -> str:
+    """Where the engine raised, so its author can find it: ` (at file.py:12)`."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" (at {last.filename}:{last.lineno})"
 
 
 def open_reference(*, graph_url: str, clock, http=None) -> InProcessEngine:

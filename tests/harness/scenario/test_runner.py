@@ -126,6 +126,7 @@ def test_an_engine_that_raises_is_an_error(write_scenario):
 
     assert result.status == ERROR
     assert "raised RuntimeError on audience_subscription_request" in result.error
+    assert "tiny_engine.py:" in result.error
 
 
 def test_an_answer_that_is_not_an_object_is_an_error(write_scenario):
