@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from harness.normalise import sha256_hex
 from harness.scenario import model
-from harness.scenario.diagnosis import Diagnoser, near_names
+from harness.scenario.diagnosis import Diagnoser, near_names, normalised_plaintext
 from harness.scenario.problems import Problem
 from harness.scenario.snapshot import FakeSnapshot
 
@@ -50,7 +51,7 @@ def users_traffic(audience_id, journal: list[dict]) -> str:
         sent = [e for e in entries if e["method"] == method]
         rows = sum(e.get("rows") or 0 for e in sent)
         refused = sum(1 for e in sent if (e.get("status") or 0) >= 400)
-        text = f"{method} x{len(sent)} ({rows} rows"
+        text = f"{method} x{len(sent)} ({rows} row{'' if rows == 1 else 's'}"
         parts.append(text + (f", {refused} refused)" if refused else ")"))
     return "users requests to it: " + "; ".join(parts)
 
@@ -97,9 +98,11 @@ def member_differences(
     lines: list[str] = []
     if expected.count is not None and len(members) != expected.count:
         lines.append(f"holds {len(members)} members, expected {expected.count}")
-    wanted = expected.members if expected.members is not None else expected.includes
+    wanted = (expected.members or ()) + expected.includes
     missing = [row for row in wanted if held[_row_key(row.as_member())] == 0]
-    lines += [f"missing member {row.describe()} (line {row.line})" for row in missing]
+    for row in missing:
+        lines.append(f"missing member {row.describe()} (line {row.line})")
+        lines += ["  " + hint for hint in _unnormalised(row)]
     lines += [
         f"member {row.describe()} should not be there (line {row.line})"
         for row in expected.excludes
@@ -108,6 +111,19 @@ def member_differences(
     if expected.members is not None:
         lines += _unexpected(expected.members, members, missing, diagnoser)
     return lines
+
+
+def _unnormalised(row: model.ExpectedRow) -> list[str]:
+    """Hints for expected cells written as raw values instead of normalised text."""
+    hints = []
+    for cell in row.cells:
+        normalised = normalised_plaintext(cell.key, cell.written)
+        if normalised is not None:
+            hints.append(
+                f"the scenario writes {cell.key} {cell.written!r}, which normalises "
+                f"to {normalised!r}: expected rows hold normalised plaintext"
+            )
+    return hints
 
 
 def _unexpected(rows, members, missing, diagnoser: Diagnoser) -> list[str]:
@@ -143,10 +159,24 @@ def explain_member(member: dict, missing, diagnoser: Diagnoser) -> list[str]:
                 f"closest expected row {closest.describe()}: has extra {extra}"
             )
     changed = [(k, v) for k, v in sorted(member.items()) if expected.get(k) != v]
+    if closest is not None and _only_unnormalised(closest, changed):
+        return reasons + [
+            "it is the expected row once the scenario's text is normalised"
+        ]
     mistakes = [why for k, v in changed if (why := diagnoser.explain(k, v))]
     if not mistakes:
         mistakes = [why for k, v in changed if (why := diagnoser.recognise(k, v))][:1]
     return reasons + mistakes
+
+
+def _only_unnormalised(row: model.ExpectedRow, changed: list[tuple]) -> bool:
+    """Whether every changed cell is the row's own text, normalised and hashed."""
+    written = {cell.key: cell.written for cell in row.cells}
+    for key, value in changed:
+        normalised = normalised_plaintext(key, written.get(key, ""))
+        if normalised is None or sha256_hex(normalised) != value:
+            return False
+    return bool(changed)
 
 
 def _closest_row(member: dict, rows) -> model.ExpectedRow | None:

@@ -284,6 +284,15 @@ def _not_expected(key: str, raw: RawInput, correct: str) -> str:
     )
 
 
+def normalised_plaintext(key: str, written: object) -> str | None:
+    """For a hashed key written as text: its normalised form when that differs."""
+    text = str(written)
+    if key not in HASHED_KEYS or text.startswith("sha256:"):
+        return None
+    normalised = _normalised(key, text, None)
+    return normalised if normalised and normalised != text else None
+
+
 @cache
 def _normalised(key: str, value: str, country: str | None) -> str | None:
     try:

@@ -147,6 +147,25 @@ def test_a_member_who_should_have_left_is_recognised_with_the_traffic():
     )
 
 
+def test_a_scenario_row_written_raw_gets_a_hint():
+    [problem] = check(
+        'audiences: {"Cart (phone)": {members: [{PHONE: "+44 7700 900123"}]}}',
+        CraftedControl(
+            [audience("11", "Cart (phone)")],
+            {"11": [{"PHONE": sha256("447700900123")}]},
+        ),
+    )
+
+    assert (
+        "the scenario writes PHONE '+44 7700 900123', which normalises to "
+        "'447700900123': expected rows hold normalised plaintext"
+    ) in problem.message
+    assert "it is the expected row once the scenario's text is normalised" in (
+        problem.message
+    )
+    assert "not expected here" not in problem.message
+
+
 def test_a_row_must_list_every_non_empty_cell():
     control = CraftedControl(
         [audience("11", "Cart (multi-key)")],
