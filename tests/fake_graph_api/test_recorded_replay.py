@@ -393,11 +393,12 @@ def compare_answer(
 def replay_source(exchanges: list[dict]) -> Replay:
     """Replay one source on a fresh fake; every check is kept in `replay.checks`."""
     replay = start_replay(exchanges)
-    for index, exchange in enumerate(exchanges):
-        fill_gaps(replay, exchange)
-        answer = send(replay, exchange)
-        compare_answer(replay, index, exchange, answer)
-        note_graph_delete(replay, exchange, answer)
+    with replay.client:
+        for index, exchange in enumerate(exchanges):
+            fill_gaps(replay, exchange)
+            answer = send(replay, exchange)
+            compare_answer(replay, index, exchange, answer)
+            note_graph_delete(replay, exchange, answer)
     return replay
 
 

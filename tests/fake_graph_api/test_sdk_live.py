@@ -280,18 +280,37 @@ def test_value_based_audience_takes_non_negative_values(api, control):
     )
 
 
-def test_single_key_upload_after_multi_key_is_locked_out(api):
-    audience = create_audience(api)
-    audience.add_users(["EMAIL", "FN"], [["mary@example.com", "mary"]], is_raw=True)
+MULTI_KEY_UPLOAD = (["EMAIL", "FN"], [["mary@example.com", "mary"]], True)
+SINGLE_KEY_UPLOAD = (CustomAudience.Schema.email_hash, ["joe@example.com"], False)
 
-    error = graph_error(
-        lambda: audience.add_users(
-            CustomAudience.Schema.email_hash, ["joe@example.com"]
-        )
-    )
+
+@pytest.mark.parametrize(
+    ("first", "second", "locked_to"),
+    [
+        pytest.param(
+            MULTI_KEY_UPLOAD, SINGLE_KEY_UPLOAD, "MULTI_HASHES", id="multi-then-single"
+        ),
+        pytest.param(
+            SINGLE_KEY_UPLOAD,
+            MULTI_KEY_UPLOAD,
+            "HASHES_OR_USER_IDS",
+            id="single-then-multi",
+        ),
+    ],
+)
+def test_data_source_lock_in_after_the_first_upload(api, first, second, locked_to):
+    audience = create_audience(api)
+    schema, users, is_raw = first
+    audience.add_users(schema, users, is_raw=is_raw)
+
+    schema, users, is_raw = second
+    error = graph_error(lambda: audience.add_users(schema, users, is_raw=is_raw))
 
     assert codes(error) == (2650, None)
-    assert "MULTI_HASHES" in error.api_error_message()
+    assert (
+        f"created from data source FILE_IMPORTED.{locked_to}"
+        in error.api_error_message()
+    )
 
 
 @pytest.mark.parametrize(
