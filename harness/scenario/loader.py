@@ -2,8 +2,10 @@
 
 The JSON Schema catches shapes (`harness.scenario.schema`); this module adds the
 checks a schema cannot make: profile references resolve, setting names are in the
-engine's settings table, fault errors are in the Graph error catalogue, durations
-parse. `discover(paths)` finds scenario files below folders.
+engine's settings table (account settings only under `connection`), fault errors
+are in the Graph error catalogue, durations parse, the `facebook:` block fits the
+fake's config schema; identity sequences expand. `discover(paths)` finds scenario
+files below folders.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def load_scenario(path: str | Path) -> model.Scenario:
 
 
 def read_scenario(document: Document) -> model.Scenario:
-    """Type an already parsed document (used by tests and the pytest plugin)."""
+    """Type an already parsed document, e.g. text read with `parse_document`."""
     check_schema(document)
     _check_facebook(document)
     reader = _Reader(document)
