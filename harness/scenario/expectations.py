@@ -138,27 +138,33 @@ def check_findings(expected, findings: list[dict], line: int | None) -> list[Pro
     """Listed findings must occur; other errors fail, other warnings warn."""
     problems = []
     for wanted in expected:
-        matching = [
-            f
-            for f in findings
-            if f["code"] == wanted.code
-            and (wanted.severity is None or f["severity"] == wanted.severity)
-        ]
-        if len(matching) < (wanted.count or 1):
-            wanted_count = wanted.count or 1
-            message = (
-                f"expected finding {wanted.code} x{wanted_count}, found {len(matching)}"
-            )
+        wanted_count = wanted.count or 1
+        found = sum(1 for f in findings if _is_wanted(f, wanted))
+        if found < wanted_count:
+            message = f"expected finding {wanted.code} x{wanted_count}, found {found}"
             problems.append(Problem(message, wanted.line))
     listed = {wanted.code for wanted in expected}
+    unlisted = [f for f in findings if f["code"] not in listed]
+    return problems + _unlisted_findings(unlisted, line)
+
+
+def _is_wanted(finding: dict, wanted: model.FindingExpectation) -> bool:
+    if finding["code"] != wanted.code:
+        return False
+    return wanted.severity is None or finding["severity"] == wanted.severity
+
+
+def _unlisted_findings(findings: list[dict], line: int | None) -> list[Problem]:
+    """One problem per code and severity, with how often and the first message."""
+    groups: dict[tuple, list[dict]] = {}
     for finding in findings:
-        if finding["code"] in listed:
-            continue
-        severity = FAILURE if finding["severity"] == "error" else WARNING
-        message = (
-            f"finding {finding['code']} ({finding['severity']}): {finding['message']}"
-        )
-        problems.append(Problem(message, line, severity))
+        groups.setdefault((finding["code"], finding["severity"]), []).append(finding)
+    problems = []
+    for (code, severity), group in groups.items():
+        times = f" x{len(group)}" if len(group) > 1 else ""
+        message = f"finding {code} ({severity}){times}: {group[0]['message']}"
+        kind = FAILURE if severity == "error" else WARNING
+        problems.append(Problem(message, line, kind))
     return problems
 
 

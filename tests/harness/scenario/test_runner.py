@@ -121,6 +121,21 @@ def test_absent_and_connection_and_request_checks_fail(write_scenario):
     assert any("2 POST /*/users requests, expected at least 3" in m for m in messages)
 
 
+def test_warnings_fail_only_under_strict(write_scenario):
+    text = SCENARIO.replace(", payload_in_query: false", "")
+    path = write_scenario(text)
+    spec = "python:tiny_engine:create_payload_in_query"
+
+    relaxed = run_file(path, RunOptions(engine=spec))
+    strict = run_file(path, RunOptions(engine=spec, strict=True))
+
+    assert relaxed.status == PASSED
+    assert [w.message.split(":")[0] for w in relaxed.warnings] == [
+        "finding payload_in_query (warning) x3"
+    ]
+    assert strict.status == FAILED
+
+
 def test_an_engine_that_raises_is_an_error(write_scenario):
     result = run(write_scenario, engine="python:tiny_engine:create_raising")
 

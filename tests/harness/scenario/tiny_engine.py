@@ -1,8 +1,9 @@
 """A tiny forwarding engine for runner tests: emails only, one Graph call per flush.
 
 `create(graph_url=, clock=, http=)` builds a correct one; `mistake=` picks a bug
-("not_trimmed", "raise", "not_json", "garbled_status") so tests can check that
-the runner reports and diagnoses it. It never moves the clock on `advance`.
+("not_trimmed", "raise", "not_json", "garbled_status", "payload_in_query") so
+tests can check that the runner reports and diagnoses it. It never moves the
+clock on `advance`.
 """
 
 import hashlib
@@ -23,6 +24,10 @@ def create_raising(*, graph_url, clock, http):
 
 def create_list_answering(*, graph_url, clock, http):
     return TinyEngine(http, "not_json")
+
+
+def create_payload_in_query(*, graph_url, clock, http):
+    return TinyEngine(http, "payload_in_query")
 
 
 def create_garbled_status(*, graph_url, clock, http):
@@ -96,9 +101,12 @@ class TinyEngine:
             digest = hashlib.sha256(text.encode()).hexdigest()
             payload = json.dumps({"schema": "EMAIL_SHA256", "data": [[digest]]})
             method = "DELETE" if audience["action"] == "delete" else "POST"
+            fields = {"payload": payload, "access_token": self.token}
+            in_query = self.mistake == "payload_in_query"
             self.http.request(
                 method,
                 f"/v19.0/{self.audiences[audience['audience_id']]}/users",
-                data={"payload": payload, "access_token": self.token},
+                params=fields if in_query else None,
+                data=None if in_query else fields,
             )
         self.queue = []
