@@ -1,10 +1,11 @@
 """Many threads over loopback HTTP end with exactly the state a sequential model gives.
 
 Two designs. Commuting operations: overlapping adds (a union) and each thread's
-add-then-remove of its own people, so every interleaving ends in one known state.
-Conflicting operations: threads add and remove the same people in phases separated by
-a barrier; inside a phase each person is only added or only removed (by several
-threads at once), so the sequential model of the phases predicts the final members.
+add-then-remove of its own people, so every interleaving ends in one known state;
+the journal must also hold every call exactly once. Conflicting operations: threads
+add and remove the same people in phases separated by a barrier; inside a phase each
+person is only added or only removed (by several threads at once), so the sequential
+model of the phases predicts the final members.
 """
 
 from __future__ import annotations
@@ -74,6 +75,17 @@ def member_hashes(base_url: str, audience_id: str) -> set[str]:
     return {member["EMAIL"] for member in answer.raise_for_status().json()["members"]}
 
 
+def journalled_users_calls(base_url: str, audience_id: str) -> list[int]:
+    """Statuses of the users-edge calls the journal recorded for one audience."""
+    answer = httpx.get(f"{base_url}/_fake/journal", params={"limit": 10_000})
+    entries = answer.raise_for_status().json()["entries"]
+    return [
+        entry["status"]
+        for entry in entries
+        if entry["audience_id"] == audience_id and entry["path"].endswith("/users")
+    ]
+
+
 def run_threads(base_url: str, work) -> None:
     """Run `work(client, thread_number)` on THREADS threads released together."""
     start = threading.Barrier(THREADS)
@@ -105,6 +117,7 @@ def test_commuting_adds_and_removes_end_in_the_predicted_state(base_url):
 
     kept = {h for hashes in own.values() for h in hashes[20:]}
     assert member_hashes(base_url, audience_id) == set(shared) | kept
+    assert journalled_users_calls(base_url, audience_id) == [200] * (THREADS * 11)
 
 
 def test_overlapping_removals_leave_exactly_the_untouched_people(base_url):
