@@ -122,6 +122,10 @@ def _testcase(result: ScenarioResult) -> ET.Element:
         file=result.file,
         time=f"{result.seconds:.3f}",
     )
+    if result.tags:
+        properties = ET.SubElement(case, "properties")
+        for tag in result.tags:
+            ET.SubElement(properties, "property", name="tag", value=tag)
     details = "\n".join(scenario_lines(result, verbose=True)[1:])
     if result.status == FAILED:
         first = (

@@ -80,6 +80,8 @@ def test_junit_report(tmp_path):
     assert cases[1].find("failure").attrib["message"] == "missing member"
     assert cases[2].find("error").attrib["message"] == "engine cmd:x: exited"
     assert cases[0].attrib["classname"] == "fbca.email"
+    tags = [p.attrib["value"] for p in cases[0].find("properties")]
+    assert tags == ["email", "smoke"]
 
 
 def test_json_report(tmp_path):
