@@ -96,7 +96,18 @@ class ScenarioFailed(Exception):
         self.lines = lines
 
 
-class ScenarioItem(pytest.Item):
+class _ScenarioFileItem(pytest.Item):
+    """Shows a ScenarioFailed as the runner's report lines, not a traceback."""
+
+    def repr_failure(self, excinfo, style=None):
+        if isinstance(excinfo.value, ScenarioFailed):
+            return "\n".join(excinfo.value.lines)
+        return super().repr_failure(excinfo, style=style)
+
+
+class ScenarioItem(_ScenarioFileItem):
+    """One scenario, replayed when the test runs."""
+
     def __init__(self, *, scenario, **kwargs) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
@@ -116,27 +127,19 @@ class ScenarioItem(pytest.Item):
         if result.status != PASSED:
             raise ScenarioFailed(scenario_lines(result, verbose=True))
 
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, ScenarioFailed):
-            return "\n".join(excinfo.value.lines)
-        return super().repr_failure(excinfo, style=style)
-
     def reportinfo(self):
         return self.path, (self.scenario.line or 1) - 1, f"scenario: {self.name}"
 
 
-class InvalidScenarioItem(pytest.Item):
+class InvalidScenarioItem(_ScenarioFileItem):
+    """A scenario file that does not load: fails with the loader's error."""
+
     def __init__(self, *, error, **kwargs) -> None:
         super().__init__(**kwargs)
         self.error = error
 
     def runtest(self) -> None:
         raise ScenarioFailed([f"invalid scenario file: {self.error}"])
-
-    def repr_failure(self, excinfo, style=None):
-        if isinstance(excinfo.value, ScenarioFailed):
-            return "\n".join(excinfo.value.lines)
-        return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):
         return self.path, (self.error.line or 1) - 1, f"invalid scenario: {self.name}"

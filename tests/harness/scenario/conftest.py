@@ -24,3 +24,30 @@ def load_text(write_scenario):
         return load_scenario(write_scenario(text, name))
 
     return load
+
+
+EMAIL_SCENARIO = """\
+scenario: {title}
+tags: [{tag}]
+connection:
+  customer_file_source: USER_PROVIDED_ONLY
+profiles:
+  ana: {{email: " Ana@Example.org "}}
+steps:
+  - subscribe: {{audience: 7301, name: Cart}}
+  - add: {{audience: 7301, users: [ana]}}
+  - flush
+expect:
+  audiences:
+    "Cart (email)": {{members: [{{EMAIL: {email}}}]}}
+"""
+
+
+@pytest.fixture
+def email_scenario():
+    """Text of a one-user scenario expecting `email` in "Cart (email)"."""
+
+    def text(title="emails are hashed", tag="email", email="ana@example.org") -> str:
+        return EMAIL_SCENARIO.format(title=title, tag=tag, email=email)
+
+    return text

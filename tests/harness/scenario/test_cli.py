@@ -7,27 +7,11 @@ from harness.cli import main
 
 HERE = Path(__file__).parent
 
-GOOD = """\
-scenario: {title}
-tags: [{tag}]
-connection:
-  customer_file_source: USER_PROVIDED_ONLY
-profiles:
-  ana: {{email: " Ana@Example.org "}}
-steps:
-  - subscribe: {{audience: 7301, name: Cart}}
-  - add: {{audience: 7301, users: [ana]}}
-  - flush
-expect:
-  audiences:
-    "Cart (email)": {{members: [{{EMAIL: {email}}}]}}
-"""
-
 
 @pytest.fixture
-def suite(write_scenario):
-    good = GOOD.format(title="email ok", tag="email", email="ana@example.org")
-    bad = GOOD.format(title="phone wrong", tag="phone", email="bob@example.org")
+def suite(write_scenario, email_scenario):
+    good = email_scenario(title="email ok", tag="email")
+    bad = email_scenario(title="phone wrong", tag="phone", email="bob@example.org")
     write_scenario(good, "s/ok.yaml")
     return write_scenario(bad, "s/bad.yaml").parent
 

@@ -2,23 +2,6 @@ import pytest
 
 pytest_plugins = ["pytester"]
 
-SCENARIO = """\
-scenario: {title}
-tags: [email]
-connection:
-  customer_file_source: USER_PROVIDED_ONLY
-profiles:
-  ana: {{email: " Ana@Example.org "}}
-steps:
-  - subscribe: {{audience: 7301, name: Cart}}
-  - add: {{audience: 7301, users: [ana]}}
-  - flush
-expect:
-  audiences:
-    "Cart (email)": {{members: [{{EMAIL: {email}}}]}}
-"""
-
-
 # Inner sessions skip the Hypothesis plugin: it imports Hypothesis under assertion
 # rewriting at the end of every session, which takes seconds.
 QUIET = ("-p", "no:cacheprovider", "-p", "no:hypothesispytest")
@@ -28,14 +11,11 @@ def run(pytester, *args):
     return pytester.runpytest(*QUIET, *args)
 
 
-def scenario(title="emails are hashed", email="ana@example.org"):
-    return SCENARIO.format(title=title, email=email)
-
-
-def test_scenario_suffix_files_are_collected_and_run(pytester):
-    pytester.makefile(".scenario.yaml", good=scenario())
+def test_scenario_suffix_files_are_collected_and_run(pytester, email_scenario):
+    pytester.makefile(".scenario.yaml", good=email_scenario())
     pytester.makefile(
-        ".scenario.yaml", bad=scenario(title="wrong member", email="bob@example.org")
+        ".scenario.yaml",
+        bad=email_scenario(title="wrong member", email="bob@example.org"),
     )
 
     result = run(pytester)
@@ -44,8 +24,8 @@ def test_scenario_suffix_files_are_collected_and_run(pytester):
     result.stdout.fnmatch_lines(["*missing member {EMAIL: bob@example.org}*"])
 
 
-def test_plain_yaml_is_left_alone(pytester):
-    pytester.makefile(".yaml", plain=scenario())
+def test_plain_yaml_is_left_alone(pytester, email_scenario):
+    pytester.makefile(".yaml", plain=email_scenario())
 
     result = run(pytester)
 
@@ -53,9 +33,9 @@ def test_plain_yaml_is_left_alone(pytester):
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
 
 
-def test_folders_named_by_option_are_collected(pytester):
+def test_folders_named_by_option_are_collected(pytester, email_scenario):
     folder = pytester.mkdir("library")
-    (folder / "one.yaml").write_text(scenario())
+    (folder / "one.yaml").write_text(email_scenario())
     pytester.makepyfile(test_other="def test_other():\n    assert True\n")
 
     result = run(pytester, "test_other.py", "--fbca-scenarios", str(folder))
@@ -63,9 +43,9 @@ def test_folders_named_by_option_are_collected(pytester):
     result.assert_outcomes(passed=2)
 
 
-def test_folders_named_in_ini_are_collected_once(pytester):
+def test_folders_named_in_ini_are_collected_once(pytester, email_scenario):
     folder = pytester.mkdir("library")
-    (folder / "one.yaml").write_text(scenario())
+    (folder / "one.yaml").write_text(email_scenario())
     pytester.makeini("[pytest]\nfbca_scenarios = library\n")
 
     result = run(pytester, "library")
@@ -73,8 +53,8 @@ def test_folders_named_in_ini_are_collected_once(pytester):
     result.assert_outcomes(passed=1)
 
 
-def test_tags_select_with_k(pytester):
-    pytester.makefile(".scenario.yaml", good=scenario())
+def test_tags_select_with_k(pytester, email_scenario):
+    pytester.makefile(".scenario.yaml", good=email_scenario())
     assert run(pytester, "-k", "email").ret == 0
     result = run(pytester, "-k", "phone")
     result.assert_outcomes(deselected=1)
@@ -89,8 +69,8 @@ def test_invalid_file_is_a_failing_item(pytester):
     result.stdout.fnmatch_lines(["*broken.scenario.yaml:2: steps[[]0[]]*"])
 
 
-def test_engine_option(pytester):
-    pytester.makefile(".scenario.yaml", good=scenario())
+def test_engine_option(pytester, email_scenario):
+    pytester.makefile(".scenario.yaml", good=email_scenario())
 
     result = run(pytester, "--fbca-engine", "nope:x")
 
