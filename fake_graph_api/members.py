@@ -8,8 +8,9 @@ it. Invariant: an identifying cell belongs to at most one member.
 
 Speed: members are kept in a list as (columns, row) as sent, with a value -> member
 index per identifying key. A batch of new people that touches no existing member and
-repeats no identifying value is inserted with C-level dict and set operations; any
-other batch goes row by row. Not thread-safe on its own; the store holds the lock.
+repeats no identifying value is inserted with C-level dict operations (one lookup and
+one insert per identifying cell); any other batch goes row by row. Not thread-safe
+on its own; the store holds the lock.
 """
 
 import json
@@ -43,9 +44,7 @@ class MemberSet:
         if not rows:
             return
         values = values if values is not None else list(zip(*rows, strict=True))
-        fresh = self._fresh_indexes(columns, values)
-        if fresh is not None:
-            self._insert_fresh(columns, rows, values, fresh)
+        if self._insert_fresh(columns, rows, values):
             return
         identifying = _identifying_positions(columns)
         for row in rows:
@@ -76,37 +75,46 @@ class MemberSet:
         twin._by_text = dict(self._by_text)
         return twin
 
-    def _fresh_indexes(self, columns: Columns, values: list) -> dict | None:
-        """{key: {value: new member id}} when every row has an identifying cell and
-        all of them are new and distinct; None when the batch must go row by row.
-
-        Each identifying column costs one dict build, one disjointness pass and,
-        in _insert_fresh, one dict merge that reuses the stored hashes.
+    def _insert_fresh(self, columns: Columns, rows: list, values: list) -> bool:
+        """Insert a batch of new people with C-level operations; False, with nothing
+        changed, when the batch must go row by row (a row may lack every
+        identifying cell, or an identifying value repeats or is already indexed).
         """
         positions = [i for i, key in enumerate(columns) if key in IDENTIFYING_KEYS]
         if not positions or all("" in values[i] for i in positions):
-            return None  # some row may lack every identifying cell
+            return False
         first_id = len(self._members)
-        fresh = {}
+        merged = []
         for i in positions:
-            column = values[i]
-            ids = range(first_id, first_id + len(column))
-            batch = dict(zip(column, ids, strict=True))
-            batch.pop("", None)
-            if len(batch) != len(column) - column.count(""):
-                return None  # a value repeats inside the batch
-            index = self._by_key.get(columns[i])
-            if index and not index.keys().isdisjoint(batch):
-                return None  # a value belongs to a member already
-            fresh[columns[i]] = batch
-        return fresh
+            if not self._index_new_column(columns[i], values[i], first_id):
+                for key, column in merged:
+                    _unindex(self._by_key[key], column)
+                return False
+            merged.append((columns[i], values[i]))
 
-    def _insert_fresh(self, columns: Columns, rows: list, values: list, fresh: dict):
         as_tuples = zip(*values, strict=True)
         self._members.extend(zip([columns] * len(rows), as_tuples, strict=True))
         self._count += len(rows)
-        for key, batch in fresh.items():
-            self._by_key.setdefault(key, {}).update(batch)
+        return True
+
+    def _index_new_column(self, key: str, column: tuple, first_id: int) -> bool:
+        """Index row i's value as member first_id + i; False, with the index left
+        as it was, when a value is already indexed or repeats in the column.
+
+        One lookup and one insert per value: the size check after the merge
+        catches repeats without building a dict of the batch first.
+        """
+        index = self._by_key.setdefault(key, {})
+        if not index.keys().isdisjoint(column):
+            return False
+        size = len(index)
+        ids = range(first_id, first_id + len(column))
+        index.update(zip(column, ids, strict=True))
+        index.pop("", None)
+        if len(index) - size == len(column) - column.count(""):
+            return True
+        _unindex(index, column)
+        return False
 
     def _add_row(self, columns: Columns, row: list, identifying) -> None:
         cells = [(key, row[i]) for i, key in identifying if row[i] != ""]
@@ -158,6 +166,12 @@ class MemberSet:
                 identified = True
         if not identified:
             self._by_text.pop(member_text(_cells(columns, row)), None)
+
+
+def _unindex(index: dict, column) -> None:
+    """Undo _index_new_column: every value of `column` was new to `index`."""
+    for value in column:
+        index.pop(value, None)
 
 
 def _identifying_positions(columns: Columns) -> list[tuple[int, str]]:

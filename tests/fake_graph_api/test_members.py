@@ -63,6 +63,19 @@ def test_fresh_batch_with_blank_cells_in_one_identifying_column():
     assert members.dump() == [{"PHONE": "p2"}]
 
 
+def test_a_batch_repeating_a_phone_leaves_no_stale_email_behind():
+    members = MemberSet()
+    members.add_rows(("EMAIL", "PHONE"), [["e1", "p1"], ["e2", "p1"]])
+
+    members.remove_rows(("EMAIL",), [["e1"]])
+    members.add_rows(("EMAIL", "PHONE"), [["e1", "p3"]])
+
+    assert members.dump() == [
+        {"EMAIL": "e1", "PHONE": "p3"},
+        {"EMAIL": "e2", "PHONE": "p1"},
+    ]
+
+
 cell = st.sampled_from(["", "a", "b", "c"])
 rows_strategy = st.lists(st.lists(cell, min_size=3, max_size=3), max_size=8)
 
@@ -77,6 +90,23 @@ def test_a_batch_equals_its_rows_added_one_by_one(existing, batch):
     together.add_rows(columns, batch)
     for row in batch:
         one_by_one.add_rows(columns, [row])
+
+    assert together.dump() == one_by_one.dump()
+    assert len(together) == len(together.dump())
+
+
+@given(existing=rows_strategy, batch=rows_strategy, removed=rows_strategy)
+def test_removals_after_a_batch_match_removals_after_single_rows(
+    existing, batch, removed
+):
+    columns = ("EMAIL", "EXTERN_ID", "FN")
+    together, one_by_one = MemberSet(), MemberSet()
+    together.add_rows(columns, existing + batch)
+    for row in existing + batch:
+        one_by_one.add_rows(columns, [row])
+
+    together.remove_rows(columns, removed)
+    one_by_one.remove_rows(columns, removed)
 
     assert together.dump() == one_by_one.dump()
     assert len(together) == len(together.dump())
