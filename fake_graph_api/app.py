@@ -3,7 +3,8 @@
 `create_app(config=None, *, seed=0, clock=None, **options)` builds the app;
 `fake_of(app)` returns its FakeGraph for in-process tests. Graph paths go to
 routes.py, `/_fake/...` to control.py (loopback clients only unless
-`allow_remote_control=True`).
+`allow_remote_control=True`); there is no static-file route, so every other path,
+`/static/...` included, gets a Graph answer.
 
 Every app has the same URL rules, and compiling them costs about ten times as
 much as the rest of create_app, so the rules are compiled once per process into
@@ -73,7 +74,7 @@ def create_app(config: dict | None = None, *, seed: int = 0, clock=None, **optio
         clock=clock or VirtualClock(),
         options=settings,
     )
-    app = Flask("fake_graph_api")
+    app = Flask("fake_graph_api", static_folder=None)
     app.url_map = _shared_routes()
     app.config["MAX_FORM_MEMORY_SIZE"] = 64 * 1024 * 1024
     app.config["MAX_FORM_PARTS"] = 10_000
@@ -124,7 +125,7 @@ def _shared_routes() -> SharedRoutes:
     """The process's one compiled map, made on first use from a throwaway app."""
     with _routes_lock:
         if not _routes:
-            template = Flask("fake_graph_api")
+            template = Flask("fake_graph_api", static_folder=None)
             template.url_map = SharedRoutes()
             _register_views(template, lambda path="": None)
             template.url_map.frozen = True

@@ -42,3 +42,12 @@ def test_adding_a_route_to_a_fake_app_is_refused():
 
     with pytest.raises(ValueError, match="shares one frozen URL map"):
         app.add_url_rule("/extra", "extra", lambda: "extra")
+
+
+@pytest.mark.parametrize("method", ["GET", "OPTIONS", "POST"])
+def test_a_static_looking_path_gets_the_graph_answer(method):
+    with _client(create_app()) as client:
+        answer = client.request(method, "/static/style.css")
+
+    assert answer.status_code == 400
+    assert answer.json()["error"]["code"] == 2500
