@@ -11,17 +11,12 @@ docs/behaviour.md, "Normalisation and hashing".
     places    COUNTRY, ST, CT, ZIP (pycountry, cached)
     phone     PHONE (phonenumbers, with a fast path for plain shapes)
     ids       MADID, EXTERN_ID, UID/APPUID/PAGEUID, LOOKALIKE_VALUE
-    cells     normalise, cell, row_cells, is_hashed, clear_caches
+    encoders  one closure per column and settings, memos, clear_caches
+    cells     normalise, cell, row_cells, is_hashed
 """
 
-from harness.normalise.cells import (
-    NORMALISED_KEYS,
-    cell,
-    clear_caches,
-    is_hashed,
-    normalise,
-    row_cells,
-)
+from harness.normalise.cells import cell, is_hashed, normalise, row_cells
+from harness.normalise.encoders import NORMALISED_KEYS, clear_caches
 from harness.normalise.hashing import is_sha256_hex, sha256_hex
 from harness.normalise.ids import (
     lookalike_value,

@@ -18,7 +18,12 @@ _NAME_CATEGORIES = frozenset({"Lu", "Ll", "Lt", "Lm", "Lo", "Mn", "Mc", "Me"})
 
 def normalise_email(value: object) -> str:
     """Trim and lower-case; "" unless it looks like local@domain."""
-    email = as_text(value).lower()
+    return email_of(as_text(value))
+
+
+def email_of(text: str) -> str:
+    """`normalise_email` for text already stripped (the hot path: no checks again)."""
+    email = text.lower()
     local, at, domain = email.partition("@")
     if not (local and at and domain):
         return ""

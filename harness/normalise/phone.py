@@ -25,7 +25,8 @@ from harness.normalise.places import normalise_country
 from harness.normalise.text import as_text
 
 _IS_POSSIBLE = phonenumbers.ValidationResult.IS_POSSIBLE
-_SEPARATORS = str.maketrans("", "", " -.()/\t")
+# Deleted from the UTF-8 bytes: str.translate is several times slower here.
+_SEPARATORS = b" -.()/\t"
 # Words around a number ("Tel. ", "phone: ", " (mobile)") are not part of it;
 # Facebook's rule drops letters. An extension ("ext. 5", "x12") ends in digits.
 _LEADING_LABEL = re.compile(r"^[^\d+(]+")
@@ -46,7 +47,7 @@ def normalise_phone(
 def phone_digits(text: str, country: object, default_region: str | None) -> str:
     """`normalise_phone` for text already stripped, with positional arguments."""
     if text and not (text[0].isdigit() and text[-1].isdigit()):
-        text = _TRAILING_LABEL.sub("", _LEADING_LABEL.sub("", text))
+        text = _without_labels(text)
     if text.startswith("00"):
         text = "+" + text[2:]
     region = _region(country, default_region)
@@ -70,8 +71,10 @@ def library_digits(text: str, region: str | None) -> str:
 
 def _fast_digits(text: str, region: str | None) -> str | None:
     """The digits of a plainly well-formed number, or None to ask the library."""
-    digits = text.removeprefix("+").translate(_SEPARATORS)
-    if not (digits.isascii() and digits.isdigit()) or digits.startswith("0"):
+    if not text.isascii():
+        return None
+    digits = text.removeprefix("+").encode().translate(None, _SEPARATORS).decode()
+    if not digits.isdigit() or digits.startswith("0"):
         return None
 
     if text.startswith("+"):
@@ -145,6 +148,16 @@ def _split_country_code(digits: str) -> tuple[str, str]:
         if digits[:length] in _CODE_PLANS:
             return digits[:length], digits[length:]
     return "", digits
+
+
+def _without_labels(text: str) -> str:
+    """Drop words before and after the number; a regex runs only where one can match."""
+    # \d is a Unicode decimal digit (str.isdecimal), which no label begins or ends in.
+    if not (text[0].isdecimal() or text[0] in "+("):
+        text = _LEADING_LABEL.sub("", text)
+    if text and not text[-1].isdecimal():
+        text = _TRAILING_LABEL.sub("", text)
+    return text
 
 
 def _without_extension(text: str) -> str:

@@ -24,6 +24,8 @@ _COUNTRY_ALIASES = {
 }
 
 _NOT_IN_ZIP = re.compile("[^a-z0-9-]+")
+_KEPT_IN_ZIP = b"abcdefghijklmnopqrstuvwxyz0123456789-"
+_NOT_IN_ZIP_BYTES = bytes(byte for byte in range(128) if byte not in _KEPT_IN_ZIP)
 _US_ZIP = re.compile(r"(\d{5})(?:-?\d{4})?")
 _UK_POSTCODE = re.compile(r"([a-z]{1,2}\d[a-z\d]?)(\d)[a-z]{2}")
 
@@ -38,8 +40,13 @@ def normalise_state(value: object, *, country: object = None) -> str:
 
     US names are mapped only when the user's country is the US or unknown.
     """
-    letters = ascii_letters(as_text(value))
-    if _country_code(as_text(country)) in ("", "us"):
+    return state_code(as_text(value), _country_code(as_text(country)))
+
+
+def state_code(text: str, home: str) -> str:
+    """`normalise_state` for stripped text and the user's alpha-2 code (or "")."""
+    letters = ascii_letters(text)
+    if home in ("", "us"):
         return _us_states().get(letters, letters)
     return letters
 
@@ -55,8 +62,15 @@ def normalise_zip(value: object, *, country: object = None) -> str:
     US and UK shapes are recognised when the user's country is that country or
     unknown, so a foreign code that happens to look alike is kept whole.
     """
-    code = _NOT_IN_ZIP.sub("", as_text(value).lower()).strip("-")
-    home = _country_code(as_text(country))
+    return zip_code(as_text(value), _country_code(as_text(country)))
+
+
+def zip_code(text: str, home: str) -> str:
+    """`normalise_zip` for stripped text and the user's alpha-2 code (or "")."""
+    if home in ("", "us") and text.isascii() and _is_us_zip(text):
+        return text[:5]
+
+    code = _zip_characters(text.lower()).strip("-")
     if home in ("", "us") and len(code) == 5 and code.isdigit():
         return code
     if home in ("", "us") and (us_zip := _US_ZIP.fullmatch(code)):
@@ -64,6 +78,19 @@ def normalise_zip(value: object, *, country: object = None) -> str:
     if home in ("", "gb") and (postcode := _UK_POSTCODE.fullmatch(code)):
         return postcode.group(1) + postcode.group(2)
     return code
+
+
+def _is_us_zip(text: str) -> bool:
+    """ZIP (12345) or ZIP+4 (12345-6789) as written, ASCII digits only."""
+    if len(text) == 5:
+        return text.isdigit()
+    return len(text) == 10 and text[5] == "-" and (text[:5] + text[6:]).isdigit()
+
+
+def _zip_characters(lowered: str) -> str:
+    if lowered.isascii():
+        return lowered.encode().translate(None, _NOT_IN_ZIP_BYTES).decode()
+    return _NOT_IN_ZIP.sub("", lowered)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -9,6 +9,8 @@ import re
 import unicodedata
 
 _NOT_A_TO_Z = re.compile("[^a-z]+")
+# The ASCII bytes that are not a-z: deleting them from bytes is the fast path.
+_NOT_A_TO_Z_BYTES = bytes(byte for byte in range(128) if not 97 <= byte <= 122)
 _NOT_A_DIGIT = re.compile("[^0-9]+")
 
 # Letters that Unicode decomposition does not reduce to a-z.
@@ -37,9 +39,12 @@ def as_text(value: object) -> str:
 def ascii_letters(text: str) -> str:
     """Lower-case `text` and keep only a-z, folding accents (São -> sao, ß -> ss)."""
     lowered = text.lower()
-    if not lowered.isascii():
-        lowered = unicodedata.normalize("NFKD", lowered.translate(_LATIN_FOLDS))
-    return _NOT_A_TO_Z.sub("", lowered)
+    if lowered.isascii():
+        if lowered.isalpha():
+            return lowered
+        return lowered.encode().translate(None, _NOT_A_TO_Z_BYTES).decode()
+    folded = unicodedata.normalize("NFKD", lowered.translate(_LATIN_FOLDS))
+    return _NOT_A_TO_Z.sub("", folded)
 
 
 def digits_only(text: str) -> str:

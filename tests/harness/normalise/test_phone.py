@@ -6,7 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from harness.normalise import normalise_phone
-from harness.normalise.phone import _fast_digits, _without_extension, library_digits
+from harness.normalise.phone import (
+    _LEADING_LABEL,
+    _TRAILING_LABEL,
+    _fast_digits,
+    _without_extension,
+    _without_labels,
+    library_digits,
+)
 
 
 @pytest.mark.parametrize(
@@ -98,3 +105,21 @@ def test_fast_path_agrees_with_library_on_any_digits(
     fast = _fast_digits(_without_extension(text), region)
 
     assert fast is None or fast == library_digits(text, region)
+
+
+@settings(max_examples=500)
+@given(
+    text=st.text(
+        st.sampled_from(list("0123456789+() .-xTelphon:") + ["١", "²", "é", "\n"]),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_labels_are_dropped_as_both_label_patterns_drop_them(text):
+    # phone_digits calls _without_labels unless the text starts and ends in a digit.
+    if text[0].isdigit() and text[-1].isdigit():
+        return
+
+    both = _TRAILING_LABEL.sub("", _LEADING_LABEL.sub("", text))
+
+    assert _without_labels(text) == both
