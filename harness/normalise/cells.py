@@ -63,14 +63,15 @@ def cell(
     hashes EXTERN_ID after trimming and lower-casing (mParticle's rule; off sends
     it trimmed only, Facebook's rule).
     """
-    check_column(key)
     if encoding is not None and encoding.lower() != "raw":
+        check_column(key)
         text = text_of(key, value)
         hashed = is_hashed(
             key, hash_device_ids=hash_device_ids, hash_extern_id=hash_extern_id
         )
         return _prehashed(key, text, encoding.lower(), hashed=hashed) if text else ""
 
+    # column_encoder refuses an unknown column (and remembers only known ones).
     encode = column_encoder(key, hash_device_ids, hash_extern_id)
     return encode(value, home_country(country), default_region)
 

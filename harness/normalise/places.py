@@ -67,8 +67,12 @@ def normalise_zip(value: object, *, country: object = None) -> str:
 
 def zip_code(text: str, home: str) -> str:
     """`normalise_zip` for stripped text and the user's alpha-2 code (or "")."""
-    if home in ("", "us") and text.isascii() and _is_us_zip(text):
-        return text[:5]
+    # The usual US shapes, 12345 and 12345-6789, skip the patterns below.
+    if home in ("", "us") and text.isascii():
+        if len(text) == 5 and text.isdigit():
+            return text
+        if len(text) == 10 and text[5] == "-" and (text[:5] + text[6:]).isdigit():
+            return text[:5]
 
     code = _zip_characters(text.lower()).strip("-")
     if home in ("", "us") and len(code) == 5 and code.isdigit():
@@ -78,13 +82,6 @@ def zip_code(text: str, home: str) -> str:
     if home in ("", "gb") and (postcode := _UK_POSTCODE.fullmatch(code)):
         return postcode.group(1) + postcode.group(2)
     return code
-
-
-def _is_us_zip(text: str) -> bool:
-    """ZIP (12345) or ZIP+4 (12345-6789) as written, ASCII digits only."""
-    if len(text) == 5:
-        return text.isdigit()
-    return len(text) == 10 and text[5] == "-" and (text[:5] + text[6:]).isdigit()
 
 
 def _zip_characters(lowered: str) -> str:
