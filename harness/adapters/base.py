@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+QUOTED_ANSWER = 200
+
 
 class AdapterError(Exception):
     """Base of the adapter errors."""
@@ -61,7 +63,7 @@ class EngineAdapter:
             answer = json.loads(text)
         except ValueError:
             raise self.failure(
-                f"answered {message['type']} with non-JSON text"
+                f"answered {message['type']} with non-JSON text: {_quoted(text)}"
             ) from None
         return self.checked(answer, message=message)
 
@@ -75,3 +77,13 @@ class EngineAdapter:
 
     def failure(self, problem: str) -> EngineFailure:
         return EngineFailure(self.name, problem)
+
+
+def _quoted(text: str | bytes) -> str:
+    """The start of an engine's answer, quoted, so its author sees what came out."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    text = text.rstrip("\n")
+    if len(text) > QUOTED_ANSWER:
+        return repr(text[:QUOTED_ANSWER]) + f" ... ({len(text)} characters)"
+    return repr(text)

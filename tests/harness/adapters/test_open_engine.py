@@ -85,8 +85,26 @@ def test_cmd_engine_non_json_answer(script):
         sys.stdin.readline()
         """
     )
-    with opened(spec) as engine, pytest.raises(EngineFailure, match="non-JSON text"):
+    with opened(spec) as engine, pytest.raises(EngineFailure) as caught:
         engine.handle(STATUS)
+    assert "non-JSON text: 'OK'" in str(caught.value)
+
+
+def test_cmd_engine_long_non_json_answer_is_quoted_truncated(script):
+    spec = script(
+        """
+        import sys
+        sys.stdin.readline()
+        print("debug: " + "x" * 500, flush=True)
+        sys.stdin.readline()
+        """
+    )
+    with opened(spec) as engine, pytest.raises(EngineFailure) as caught:
+        engine.handle(STATUS)
+    message = str(caught.value)
+    assert "non-JSON text: 'debug: xxx" in message
+    assert "... (507 characters)" in message
+    assert "x" * 300 not in message
 
 
 def test_cmd_engine_that_hangs_times_out(script):
