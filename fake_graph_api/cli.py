@@ -3,7 +3,8 @@
 Binds 127.0.0.1 by default and refuses any other host unless `--allow-remote` is
 given (the fake has no real security; the flag also opens the control API to
 remote clients). Without `--config` it starts with ad account act_1001 (terms
-accepted) and one full-access token, and prints both.
+accepted) and one full-access token, and prints both; a config file without
+`tokens` gets that token too, with access to every ad account it sets up.
 """
 
 import argparse
@@ -11,7 +12,7 @@ import ipaddress
 import sys
 
 from fake_graph_api.app import create_app
-from fake_graph_api.config import default_config, load_config
+from fake_graph_api.config import DEFAULT_TOKEN, default_config, load_config
 from fake_graph_api.documents import DocumentError
 from fake_graph_api.serving import make_fake_server
 
@@ -79,5 +80,8 @@ def describe(config: dict, host: str, port: int) -> str:
         lines.append(f"  ad account {account['id']} (terms {terms})")
     for token in config.get("tokens", ()):
         access = token.get("access", "full")
-        lines.append(f"  token {token['token']} ({access} access)")
+        accounts = ", ".join(token.get("ad_accounts", ())) or "every ad account"
+        # The default token is public knowledge; a configured one is never printed.
+        text = token["token"] if token["token"] == DEFAULT_TOKEN else "<configured>"
+        lines.append(f"  token {text} ({access} access to {accounts})")
     return "\n".join(lines)

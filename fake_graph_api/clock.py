@@ -5,6 +5,7 @@ never waits: sleeping advances it, so retries with backoff, throttling windows,
 token expiry and bulk-flush timers all run instantly and deterministically.
 """
 
+import math
 import threading
 import time
 
@@ -25,8 +26,10 @@ class VirtualClock:
 
     def advance(self, seconds: float) -> float:
         """Move the clock forward by `seconds` (never backwards) and return the time."""
-        if seconds < 0:
-            raise ValueError(f"cannot move a clock backwards ({seconds} seconds)")
+        if not math.isfinite(seconds) or seconds < 0:
+            raise ValueError(
+                f"a clock moves forward by a finite number of seconds, not {seconds}"
+            )
         with self._lock:
             self._now += seconds
             now = self._now

@@ -64,7 +64,38 @@ def load_config(path: str | Path) -> dict:
     if document.data is None:
         raise DocumentError("the file is empty", file=str(path))
     validate_document(document, SCHEMA)
-    return document.data
+    check_references(document)
+    config = document.data
+    if "tokens" not in config:
+        config["tokens"] = [{"token": DEFAULT_TOKEN, "access": "full"}]
+    return config
+
+
+def check_references(document: Document) -> None:
+    """Ids are unique and every token names ad accounts the file sets up."""
+    data = document.data
+    accounts = _unique(document, "ad_accounts", "id")
+    _unique(document, "tokens", "token")
+    for index, token in enumerate(data.get("tokens", ())):
+        for position, account in enumerate(token.get("ad_accounts", ())):
+            if account not in accounts:
+                known = ", ".join(accounts) or "none"
+                raise document.error(
+                    ("tokens", index, "ad_accounts", position),
+                    f"{account} is not an ad account of this file (set up: {known})",
+                )
+
+
+def _unique(document: Document, section: str, key: str) -> list:
+    seen = []
+    for index, item in enumerate(document.data.get(section, ())):
+        if item[key] in seen:
+            shown = item[key] if key == "id" else "this token"
+            raise document.error(
+                (section, index, key), f"{shown} is set up twice in {section}"
+            )
+        seen.append(item[key])
+    return seen
 
 
 def check_config(data, *, source: str = "<config>") -> dict:

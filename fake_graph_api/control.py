@@ -17,6 +17,7 @@ from fake_graph_api.model import redact
 
 control_api = Blueprint("fake_control", __name__, url_prefix="/_fake")
 LOOPBACK = ("127.", "::1", "localhost")
+MAX_ADVANCE_SECONDS = 100 * 365 * 24 * 3600  # a century: beyond it, a typo
 
 
 class ControlError(Exception):
@@ -222,8 +223,15 @@ def clock():
 @control_api.post("/clock/advance")
 def advance():
     seconds = _body().get("seconds")
-    if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
-        raise ControlError("seconds must be a number, 0 or more", field="seconds")
+    if (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not 0 <= seconds <= MAX_ADVANCE_SECONDS
+    ):
+        raise ControlError(
+            "seconds must be a number from 0 to 3153600000 (a century)",
+            field="seconds",
+        )
     return {"now": _fake().clock.advance(seconds)}
 
 

@@ -51,7 +51,9 @@ def decode(request: Request, *, max_url_length: int) -> GraphCall:
     """Read method, version, path and parameters; raise GraphError when malformed."""
     path = request.path
     query_string = request.query_string.decode("latin-1")
-    call = GraphCall(method=request.method.upper(), path=path)
+    # HEAD is answered as GET; the WSGI layer sends the headers without the body.
+    method = request.method.upper()
+    call = GraphCall(method="GET" if method == "HEAD" else method, path=path)
     call.url_length = len(request.host_url) + len(path) + len(query_string) + 1
     if call.url_length > max_url_length:
         raise GraphError("uri_too_long", limit=max_url_length)
@@ -70,7 +72,7 @@ def decode(request: Request, *, max_url_length: int) -> GraphCall:
 
 def _body_params(request: Request) -> dict:
     if (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         or not request.content_length
         and not (request.headers.get("Transfer-Encoding"))
     ):

@@ -121,8 +121,11 @@ def _check_answer(rule: dict) -> None:
             f"unknown error {rule['error']!r}; use a name from "
             "fake_graph_api.errors.CATALOGUE"
         )
-    if rule["body"] is not None and rule["status"] is None:
-        raise FaultError("a fault rule with a body needs a status")
+    if (rule["body"] is None) != (rule["status"] is None):
+        raise FaultError(
+            "a raw fault answer needs both status and body (use error for a named "
+            "Graph error, or html: true for an error page)"
+        )
     status = rule["status"]
     if status is not None and (not isinstance(status, int) or not 100 <= status <= 599):
         raise FaultError("status must be an HTTP status between 100 and 599")

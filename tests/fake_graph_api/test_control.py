@@ -29,6 +29,8 @@ def test_setup_upserts_and_state_redacts_tokens(graph):
         pytest.param(f"ad_accounts/{ACCOUNT}", {"calls_per_hour": "many"},
                      "ad_accounts[0].calls_per_hour", id="budget-not-a-number"),
         pytest.param("clock/advance", {"seconds": -5}, "seconds", id="clock-backwards"),
+        pytest.param("clock/advance", {"seconds": 1e308}, "seconds",
+                     id="clock-beyond-a-century"),
         pytest.param("audiences", {"ad_account": "act_9"}, "ad_account",
                      id="audience-in-unknown-account"),
     ],
@@ -135,3 +137,18 @@ def test_journal_has_no_token_and_is_limited(graph):
         "graph_code", "graph_subcode", "rows", "payload_in_query", "url_length",
         "duration_ms", "findings", "fault",
     }  # fmt: skip
+
+
+def test_clock_refuses_not_a_number_and_keeps_working(graph):
+    before = graph.control("GET", "clock")["now"]
+
+    refused = graph.http.post(
+        "/_fake/clock/advance",
+        content=b'{"seconds": NaN}',
+        headers={"Content-Type": "application/json"},
+    )
+    listing = graph.http.get("/v19.0/act_1001/customaudiences", params=graph.auth)
+
+    assert refused.status_code == 400
+    assert graph.control("GET", "clock")["now"] == before
+    assert listing.status_code == 200

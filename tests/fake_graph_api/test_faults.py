@@ -82,6 +82,7 @@ def test_seeded_probability_is_repeatable(fake_graph):
             {"error": "temporary", "probability": 2}, id="probability-above-1"
         ),
         pytest.param({"error": "temporary", "colour": "red"}, id="unknown-field"),
+        pytest.param({"status": 503}, id="status-without-body"),
     ],
 )
 def test_bad_rules_are_refused(graph, rule):

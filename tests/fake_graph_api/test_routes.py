@@ -256,3 +256,15 @@ def test_fetch_or_create_returns_the_audience_of_that_name(graph):
 
     assert fetched.json() == {"id": first}
     assert made.json()["id"] != first
+
+
+def test_head_is_answered_as_get_without_a_body(fake_graph):
+    path = "/v19.0/act_1001/customaudiences"
+    params = {"access_token": "fbca-dev-token"}
+
+    head = fake_graph.client.head(path, params=params)
+    get = fake_graph.client.get(path, params=params)
+
+    assert head.status_code == get.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-type"] == "application/json"

@@ -1,6 +1,8 @@
+import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 import httpx
@@ -60,6 +62,54 @@ def test_config_file_of_the_issue_loads(tmp_path):
     assert [a["id"] for a in loaded["ad_accounts"]] == ["act_1001", "act_2002"]
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        pytest.param(
+            "ad_accounts: [{id: act_1}, {id: act_1}]\n",
+            1, "act_1 is set up twice", id="duplicate-ad-account",
+        ),
+        pytest.param(
+            "ad_accounts:\n  - {id: act_1}\ntokens:\n"
+            "  - {token: t, ad_accounts: [act_2]}\n",
+            4, "act_2 is not an ad account of this file", id="token-unknown-account",
+        ),
+        pytest.param(
+            "ad_accounts: [{id: act_1}]\ntokens:\n  - {token: t}\n  - {token: t}\n",
+            4, "this token is set up twice", id="duplicate-token",
+        ),
+    ],
+)  # fmt: skip
+def test_config_references_are_checked(tmp_path, text, line, expected):
+    config = tmp_path / "fake.yaml"
+    config.write_text(text)
+
+    with pytest.raises(DocumentError, match=expected) as caught:
+        load_config(config)
+
+    assert caught.value.line == line
+    assert "t," not in str(caught.value)  # a token never appears in an error
+
+
+def test_config_without_tokens_gets_the_default_token(tmp_path):
+    config = tmp_path / "fake.yaml"
+    config.write_text("ad_accounts: [{id: act_7}, {id: act_8}]\n")
+
+    loaded = load_config(config)
+
+    assert loaded["tokens"] == [{"token": "fbca-dev-token", "access": "full"}]
+    assert "every ad account" in describe(loaded, "127.0.0.1", 8080)
+
+
+def test_banner_never_prints_a_configured_token():
+    token = {"token": "s3cr3t-tok", "ad_accounts": ["act_1"]}
+    config = {"ad_accounts": [{"id": "act_1"}], "tokens": [token]}
+
+    banner = describe(config, "127.0.0.1", 8080)
+
+    assert "s3cr3t-tok" not in banner and "<configured>" in banner
+
+
 def test_empty_config_file_is_refused(tmp_path):
     config = tmp_path / "empty.yaml"
     config.write_text("")
@@ -101,3 +151,34 @@ def _first_answer(url: str) -> httpx.Response:
         except httpx.ConnectError:
             time.sleep(0.05)
     raise AssertionError(f"nothing answered on {url}")
+
+
+@pytest.mark.slow
+def test_request_line_over_64_kb_gets_a_graph_envelope():
+    from fake_graph_api import create_app
+    from fake_graph_api.serving import make_fake_server
+
+    server = make_fake_server(create_app(), "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    line = f"GET /v19.0/act_1001/customaudiences?x={'y' * 70_000} HTTP/1.1\r\n"
+    try:
+        # httpx refuses such URLs itself, so the request is written by hand.
+        with socket.create_connection(("127.0.0.1", server.server_port)) as client:
+            client.sendall(line.encode() + b"Host: 127.0.0.1\r\n\r\n")
+            answer = _read_all(client)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 414")
+    assert json.loads(body)["error"]["code"] == 1
+
+
+def _read_all(client: socket.socket) -> bytes:
+    client.settimeout(10)
+    chunks = []
+    while chunk := client.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
