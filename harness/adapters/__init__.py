@@ -1,7 +1,8 @@
 """Engines under test, behind one small interface (architecture.md section 4).
 
 `open_engine(spec, graph_url=..., clock=..., http=...)` returns an `EngineAdapter`
-with `handle(message) -> dict` and `close()`. Specs:
+with `handle(message) -> dict` and `close()`; `check_spec(spec)` checks a spec
+without starting anything. Specs:
 
     None, "reference"          the reference engine, in this process
     "python:module:factory"    factory(graph_url=, clock=, http=) -> obj.handle
@@ -21,12 +22,13 @@ from harness.adapters.base import (
     EngineFailure,
     EngineSpecError,
 )
-from harness.adapters.opening import open_engine
+from harness.adapters.opening import check_spec, open_engine
 
 __all__ = [
     "AdapterError",
     "EngineAdapter",
     "EngineFailure",
     "EngineSpecError",
+    "check_spec",
     "open_engine",
 ]

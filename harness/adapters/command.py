@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import queue
 import shlex
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -81,6 +82,13 @@ class CommandEngine(EngineAdapter):
                 self.process.kill()
                 self.process.wait()
         self.stderr.close()
+
+
+def check_command(spec: str, command: str) -> None:
+    """Raise EngineSpecError unless `command` splits and its program can be found."""
+    program = _split(spec, command)[0]
+    if shutil.which(program) is None:
+        raise EngineSpecError(spec, f"cannot find the program {program!r}")
 
 
 def _split(spec: str, command: str) -> list[str]:

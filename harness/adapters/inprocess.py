@@ -52,6 +52,12 @@ def open_reference(*, graph_url: str, clock, http=None) -> InProcessEngine:
 
 def open_python(spec: str, target: str, *, graph_url: str, clock, http=None):
     """`target` is `module:factory`; the factory gets graph_url, clock and http."""
+    factory = load_factory(spec, target)
+    return open_factory(factory, graph_url=graph_url, clock=clock, http=http, spec=spec)
+
+
+def load_factory(spec: str, target: str):
+    """The callable that `module:factory` names; EngineSpecError when there is none."""
     module_name, _, factory_name = target.partition(":")
     if not module_name or not factory_name:
         raise EngineSpecError(spec, "a python engine is named module:factory")
@@ -62,7 +68,7 @@ def open_python(spec: str, target: str, *, graph_url: str, clock, http=None):
     factory = getattr(module, factory_name, None)
     if not callable(factory):
         raise EngineSpecError(spec, f"{module_name} has no callable {factory_name}")
-    return open_factory(factory, graph_url=graph_url, clock=clock, http=http, spec=spec)
+    return factory
 
 
 def open_factory(factory, *, graph_url: str, clock, http=None, spec: str | None = None):

@@ -21,8 +21,7 @@ class HttpEngine(EngineAdapter):
 
     def __init__(self, spec: str, url: str, *, timeout: float = ANSWER_TIMEOUT):
         super().__init__(spec)
-        if not url.startswith(("http://", "https://")):
-            raise EngineSpecError(spec, "an http engine URL starts with http://")
+        check_url(spec, url)
         self.url = url
         self.client = httpx.Client(timeout=timeout)
 
@@ -40,3 +39,8 @@ class HttpEngine(EngineAdapter):
 
     def close(self) -> None:
         self.client.close()
+
+
+def check_url(spec: str, url: str) -> None:
+    if not url.startswith(("http://", "https://")):
+        raise EngineSpecError(spec, "an http engine URL starts with http://")

@@ -14,6 +14,7 @@ import os
 import sys
 
 from fake_graph_api.documents import DocumentError
+from harness.adapters import EngineSpecError, check_spec
 from harness.scenario import reports
 from harness.scenario.loader import discover, load_scenario
 from harness.scenario.runner import INVALID, RunOptions, ScenarioResult, run_many
@@ -126,6 +127,11 @@ def run_command(args) -> int:
     scenarios = [s for s in scenarios if selected(s, args.tags, args.keyword)]
     if (args.engine or "").startswith("python:") and os.getcwd() not in sys.path:
         sys.path.insert(0, os.getcwd())  # as `python -m` would: local engine modules
+    try:
+        check_spec(args.engine)
+    except EngineSpecError as error:
+        print(f"fbca run: {error}", file=sys.stderr)
+        return reports.EXIT_INVALID
     options = RunOptions(
         engine=args.engine, server=args.server, strict=args.strict, jobs=args.jobs
     )

@@ -65,9 +65,21 @@ def test_a_broken_engine_exits_3(suite, monkeypatch, capsys):
     assert "ERROR" in capsys.readouterr().out
 
 
-def test_a_bad_engine_spec_exits_3(suite, capsys):
-    assert run(suite, "--engine", "carrier-pigeon:coo", "-k", "email") == 3
-    assert "unknown kind 'carrier-pigeon'" in capsys.readouterr().out
+@pytest.mark.parametrize(
+    "spec, words",
+    [
+        pytest.param("carrier-pigeon:coo", "unknown kind 'carrier-pigeon'", id="kind"),
+        pytest.param("foo:bar", "unknown kind 'foo'", id="foo-bar"),
+        pytest.param("python:no_such_module:make", "cannot import", id="module"),
+        pytest.param("cmd:/no/such/engine --x", "cannot find the program", id="cmd"),
+        pytest.param("http:ftp://x", "starts with http://", id="url"),
+    ],
+)
+def test_a_bad_engine_spec_is_one_message_and_exits_2(suite, capsys, spec, words):
+    assert run(suite, "--engine", spec) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count(words) == 1
+    assert "ERROR" not in captured.out
 
 
 def test_lint(suite, write_scenario, capsys):
