@@ -17,6 +17,7 @@ from harness.scenario.runner import ERROR, FAILED, INVALID, PASSED, ScenarioResu
 
 EXIT_OK, EXIT_FAILED, EXIT_INVALID, EXIT_ERROR = 0, 1, 2, 3
 UNTAGGED = "(untagged)"
+DEFAULT_GROUP = "scenarios"
 _LABELS = {PASSED: "PASS ", FAILED: "FAIL ", ERROR: "ERROR", INVALID: "BAD  "}
 STATUSES = (PASSED, FAILED, ERROR, INVALID)
 
@@ -111,13 +112,16 @@ def write_junit(results: list[ScenarioResult], path: str | Path) -> None:
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
+def junit_classname(result: ScenarioResult) -> str:
+    """`fbca.<first tag>`, else `fbca.<folder>`; `fbca.scenarios` for a bare file."""
+    group = result.tags[0] if result.tags else Path(result.file).parent.name
+    return "fbca." + (group or DEFAULT_GROUP)
+
+
 def _testcase(result: ScenarioResult) -> ET.Element:
-    classname = "fbca." + (
-        result.tags[0] if result.tags else Path(result.file).parent.name
-    )
     case = ET.Element(
         "testcase",
-        classname=classname,
+        classname=junit_classname(result),
         name=result.title,
         file=result.file,
         time=f"{result.seconds:.3f}",

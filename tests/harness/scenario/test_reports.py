@@ -6,6 +6,7 @@ import pytest
 from harness.scenario.problems import FAILURE, WARNING, Problem
 from harness.scenario.reports import (
     exit_code,
+    junit_classname,
     scenario_lines,
     summary_table,
     write_json,
@@ -82,6 +83,18 @@ def test_junit_report(tmp_path):
     assert cases[0].attrib["classname"] == "fbca.email"
     tags = [p.attrib["value"] for p in cases[0].find("properties")]
     assert tags == ["email", "smoke"]
+
+
+@pytest.mark.parametrize(
+    "file, tags, classname",
+    [
+        pytest.param("scenarios/phone/plus.yaml", ("phone",), "fbca.phone", id="tag"),
+        pytest.param("scenarios/phone/plus.yaml", (), "fbca.phone", id="folder"),
+        pytest.param("plus.yaml", (), "fbca.scenarios", id="file-in-run-folder"),
+    ],
+)
+def test_junit_classname(file, tags, classname):
+    assert junit_classname(ScenarioResult(file, "t", PASSED, tags)) == classname
 
 
 def test_json_report(tmp_path):
