@@ -2,7 +2,10 @@
 
 The JSON Schema catches shapes (`harness.scenario.schema`); this module adds the
 checks a schema cannot make: profile references resolve, setting names are in the
-engine's settings table (account settings only under `connection`), fault errors
+engine's settings table (account settings only under `connection`), what each
+subscribe and update step sends passes the engine's settings parser
+(`setting_checks`), membership and subscription changes name an audience an
+earlier step subscribed, fault errors
 are in the Graph error catalogue, durations parse, the `facebook:` block fits the
 fake's config schema; identity sequences expand. `discover(paths)` finds scenario
 files below folders.
@@ -28,6 +31,7 @@ from harness.scenario.durations import parse_duration
 from harness.scenario.expected import read_expectation
 from harness.scenario.messages import ACCOUNT_SETTING_NAMES
 from harness.scenario.schema import check_schema
+from harness.scenario.setting_checks import missing_setting_message, settings_problem
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
 NOT_IDENTITIES = ("mpid", "attributes")
@@ -68,7 +72,7 @@ def read_scenario(document: Document) -> model.Scenario:
         tags=tuple(data.get("tags") or ()),
         source=data.get("source"),
         facebook=data.get("facebook"),
-        connection=reader.settings(("connection",), data.get("connection") or {}),
+        connection=reader.connection,
         profiles=reader.profiles,
         steps=tuple(
             reader.step(("steps", index), step)
@@ -108,6 +112,10 @@ class _Reader:
             name: self.profile(("profiles", name), name, fields)
             for name, fields in raw.items()
         }
+        self.connection = self.settings(
+            ("connection",), document.data.get("connection") or {}
+        )
+        self.subscribed: dict[int, dict] = {}
 
     def error(self, path: tuple, message: str) -> DocumentError:
         return self.document.error(path, message)
@@ -168,29 +176,55 @@ class _Reader:
                 raise self.error(path + (name,), message)
         return self.settings(path, values)
 
+    def subscription_settings(self, path: tuple, body: dict, base: dict) -> dict:
+        """The step's own settings, after checking what the engine will receive."""
+        own = self.connection_settings(path + ("settings",), body.get("settings") or {})
+        sent = {**base, **own}
+        problem = settings_problem(sent)
+        if problem is not None:
+            name, text = problem
+            if name in own:
+                raise self.error(path + ("settings", name), text)
+            if name in self.connection:
+                raise self.error(("connection", name), text)
+            raise self.error(path, missing_setting_message(name, text))
+        self.subscribed[body["audience"]] = sent
+        return own
+
+    def check_subscribed(self, path: tuple, audiences: tuple[int, ...]) -> None:
+        """Membership and subscription changes need an earlier `subscribe`."""
+        for audience in audiences:
+            if audience not in self.subscribed:
+                earlier = ", ".join(map(str, self.subscribed)) or "none"
+                raise self.error(
+                    path,
+                    f"audience {audience} is not subscribed by an earlier step "
+                    f"(subscribed so far: {earlier}); add `- subscribe: "
+                    f"{{audience: {audience}, name: ...}}` before this step",
+                )
+
     def _step_subscribe(self, path, body) -> model.Subscribe:
         return model.Subscribe(
             audience=body["audience"],
             name=body["name"],
             description=body.get("description"),
-            settings=self.connection_settings(
-                path + ("settings",), body.get("settings") or {}
-            ),
+            settings=self.subscription_settings(path, body, self.connection),
             line=self.line(path),
         )
 
     def _step_update(self, path, body) -> model.Update:
+        audience = body["audience"]
+        self.check_subscribed(path + ("audience",), (audience,))
         return model.Update(
-            audience=body["audience"],
+            audience=audience,
             name=body.get("name"),
             description=body.get("description"),
-            settings=self.connection_settings(
-                path + ("settings",), body.get("settings") or {}
-            ),
+            settings=self.subscription_settings(path, body, self.subscribed[audience]),
             line=self.line(path),
         )
 
     def _step_unsubscribe(self, path, body) -> model.Unsubscribe:
+        self.check_subscribed(path + ("audience",), (body["audience"],))
         return model.Unsubscribe(audience=body["audience"], line=self.line(path))
 
     def _step_add(self, path, body) -> model.Membership:
@@ -200,17 +234,21 @@ class _Reader:
         return self._membership("delete", path, body)
 
     def _membership(self, action, path, body) -> model.Membership:
+        audiences = _audience_ids(body["audience"])
+        self.check_subscribed(path + ("audience",), audiences)
         return model.Membership(
             action=action,
-            audiences=_audience_ids(body["audience"]),
+            audiences=audiences,
             users=self.users(path + ("users",), body["users"]),
             batch=body.get("batch"),
             line=self.line(path),
         )
 
     def _step_attributes(self, path, body) -> model.Attributes:
+        audiences = _audience_ids(body["audience"])
+        self.check_subscribed(path + ("audience",), audiences)
         return model.Attributes(
-            audiences=_audience_ids(body["audience"]),
+            audiences=audiences,
             users=self.users(path + ("users",), body["users"]),
             set=dict(body.get("set") or {}),
             delete=tuple(body.get("delete") or ()),

@@ -82,6 +82,21 @@ def test_a_bad_engine_spec_is_one_message_and_exits_2(suite, capsys, spec, words
     assert "ERROR" not in captured.out
 
 
+def test_a_setting_the_engine_refuses_is_invalid_not_an_engine_error(
+    suite, write_scenario, email_scenario, capsys
+):
+    text = email_scenario().replace("customer_file_source: USER_PROVIDED_ONLY", "")
+    write_scenario(text.replace("connection:", "connection: {}"), "s/no-source.yaml")
+
+    assert main(["lint", str(suite)]) == 2
+    assert run(suite) == 2
+    out = capsys.readouterr().out
+    assert (
+        "no-source.yaml:8: steps[0].subscribe: customer_file_source is not set" in out
+    )
+    assert "ERROR" not in out
+
+
 def test_lint(suite, write_scenario, capsys):
     assert main(["lint", str(suite)]) == 0
     write_scenario("scenario: broken\nsteps: [{add: {}}]\n", "s/broken.yaml")

@@ -191,6 +191,114 @@ def test_errors_name_file_line_and_field(write_scenario, change, line, field, wo
     assert words in str(error)
 
 
+@pytest.mark.parametrize(
+    "change, line, field, words",
+    [
+        pytest.param(
+            (
+                "  customer_file_source: USER_PROVIDED_ONLY\n",
+                "  forward_emails: true\n",
+            ),
+            9,
+            "steps[0].subscribe",
+            "customer_file_source is not set, and the engine refuses its default: "
+            "customer_file_source is UNSELECTED",
+            id="no-customer-file-source",
+        ),
+        pytest.param(
+            ("connection:\n", "connection:\n  forward_phones: maybe\n"),
+            4,
+            "connection.forward_phones",
+            "must be true or false, got 'maybe'",
+            id="bool-not-a-bool",
+        ),
+        pytest.param(
+            ("source: USER_PROVIDED_ONLY", "source: BOGUS"),
+            4,
+            "connection.customer_file_source",
+            "must be one of USER_PROVIDED_ONLY",
+            id="file-source-not-in-enum",
+        ),
+        pytest.param(
+            ("name: Cart Abandoners}", "name: C, settings: {bulk_flush_seconds: 0}}"),
+            9,
+            "steps[0].subscribe.settings.bulk_flush_seconds",
+            "must be a positive whole number",
+            id="per-audience-setting",
+        ),
+        pytest.param(
+            (
+                "name: Cart Abandoners}",
+                "name: C, settings: {is_audience_value_based: true}}",
+            ),
+            9,
+            "steps[0].subscribe",
+            "user_attribute_representing_value is required when "
+            "is_audience_value_based is true",
+            id="contradiction-in-scenario-names",
+        ),
+        pytest.param(
+            (
+                "  - flush\n",
+                "  - update: {audience: 7301, settings: {forward_idfas: 2}}\n",
+            ),
+            11,
+            "steps[2].update.settings.forward_idfas",
+            "must be true or false, got '2'",
+            id="update-settings",
+        ),
+        pytest.param(
+            ("add: {audience: 7301", "add: {audience: [7301, 7302]"),
+            10,
+            "steps[1].add.audience",
+            "audience 7302 is not subscribed by an earlier step (subscribed so far: "
+            "7301)",
+            id="add-before-subscribe",
+        ),
+        pytest.param(
+            ("  - flush\n", "  - unsubscribe: {audience: 9}\n"),
+            11,
+            "steps[2].unsubscribe.audience",
+            "audience 9 is not subscribed",
+            id="unsubscribe-unknown",
+        ),
+        pytest.param(
+            (
+                "  - flush\n",
+                "  - attributes: {audience: 9, users: [ana], delete: [x]}\n",
+            ),
+            11,
+            "steps[2].attributes.audience",
+            "audience 9 is not subscribed",
+            id="attributes-unknown",
+        ),
+    ],
+)
+def test_settings_and_audiences_are_checked_as_the_engine_will(
+    write_scenario, change, line, field, words
+):
+    path = write_scenario(MINIMAL.replace(*change))
+
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+
+    error = caught.value
+    assert (error.line, error.field) == (line, field)
+    assert words in str(error)
+
+
+def test_a_per_audience_setting_can_supply_the_customer_file_source(load_text):
+    text = MINIMAL.replace(
+        "  customer_file_source: USER_PROVIDED_ONLY\n", "  forward_emails: true\n"
+    ).replace(
+        "name: Cart Abandoners}",
+        "name: C, settings: {customer_file_source: PARTNER_PROVIDED_ONLY}}",
+    )
+    assert load_text(text).steps[0].settings == {
+        "customer_file_source": "PARTNER_PROVIDED_ONLY"
+    }
+
+
 def test_facebook_block_is_checked_with_the_fakes_config_schema(write_scenario):
     text = MINIMAL.replace(
         "connection:",
