@@ -105,11 +105,31 @@ def test_a_sequence_needs_its_placeholder(write_scenario):
         pytest.param("1h30m", 5400, id="combined"),
         pytest.param("500ms", 0.5, id="milliseconds"),
         pytest.param("12", 12, id="plain-seconds"),
+        pytest.param("1d2h3m4s5ms", 93784.005, id="every-unit-in-order"),
     ],
 )
 def test_advance_durations(load_text, step, seconds):
     scenario = load_text(MINIMAL + f"  - advance: {step}\n")
     assert scenario.steps[-1].seconds == seconds
+
+
+@pytest.mark.parametrize(
+    "step, words",
+    [
+        pytest.param('"1d1d"', "repeats or reorders its units", id="unit-twice"),
+        pytest.param("30m1h", "repeats or reorders its units", id="units-reordered"),
+        pytest.param(".nan", "must be a finite number, not nan", id="nan"),
+        pytest.param(".inf", "must be a finite number, not inf", id="infinity"),
+    ],
+)
+def test_advance_refuses_odd_durations(write_scenario, step, words):
+    path = write_scenario(MINIMAL + f"  - advance: {step}\n")
+
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+
+    assert (caught.value.line, caught.value.field) == (12, "steps[3].advance")
+    assert words in str(caught.value)
 
 
 @pytest.mark.parametrize(
