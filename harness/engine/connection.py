@@ -38,12 +38,34 @@ def user_ref(user_key: str) -> str:
 
 @dataclass
 class Upload:
-    """Rows still to send to one downstream audience, with the user behind each row."""
+    """Rows still to send to one downstream audience under one schema, with the user
+    behind each row. Uploads of the same audience and method next to each other in
+    `Connection.uploads` share one upload session."""
 
     kind: AudienceKind
     method: str
+    schema: list[str] | str
     rows: list = field(default_factory=list)
     owners: list[str] = field(default_factory=list)
+
+
+@dataclass
+class UploadSession:
+    """The `session` parameter of each request of one upload session."""
+
+    session_id: int
+    total: int
+    batches: int
+    batch_seq: int = 0
+
+    def next_batch(self) -> dict:
+        self.batch_seq += 1
+        return {
+            "session_id": self.session_id,
+            "batch_seq": self.batch_seq,
+            "last_batch_flag": self.batch_seq == self.batches,
+            "estimated_num_total": self.total,
+        }
 
 
 @dataclass(frozen=True)
@@ -267,12 +289,15 @@ class Connection:
         self._resolve_downstream()
 
     def _uploads_for(self, changes: list[QueuedChange]) -> Iterator[Upload]:
-        """Per downstream audience: removals first, then additions."""
+        """Per downstream audience: removals first, then additions, one per schema."""
         kinds = rowbuilder.downstream_kinds(self.settings)
         uploads = {
-            (kind.id, method): Upload(kind, method)
+            (kind.id, method, variant): Upload(kind, method, schema)
             for kind in kinds
             for method in ("DELETE", "POST")
+            for variant, schema in enumerate(
+                rowbuilder.request_schemas(kind, self.settings)
+            )
         }
         for change in changes:
             self._add_rows(change, kinds, uploads)
@@ -291,9 +316,11 @@ class Connection:
             return
         method = "POST" if change.member else "DELETE"
         for kind, rows in built:
-            upload = uploads[(kind.id, method)]
-            upload.rows.extend(rows)
-            upload.owners.extend([key] * len(rows))
+            for row in rows:
+                variant, sent = rowbuilder.request_form(kind, row, self.settings)
+                upload = uploads[(kind.id, method, variant)]
+                upload.rows.append(sent)
+                upload.owners.append(key)
         if not change.member:
             self._attributes.pop(key, None)
             self._values.pop(key, None)
@@ -340,35 +367,40 @@ class Connection:
 
     def _send_uploads(self) -> None:
         while self.uploads:
-            self._send(self.uploads[0])
-            self.uploads.pop(0)
+            first = self.uploads[0]
+            count = 1
+            for upload in self.uploads[1:]:
+                if (upload.kind, upload.method) != (first.kind, first.method):
+                    break
+                count += 1
+            self._send(self.uploads[:count])
+            del self.uploads[:count]
 
-    def _send(self, upload: Upload) -> None:
-        """One upload session; acknowledged rows leave `upload` as they go."""
-        audience_id = self.downstream.get(upload.kind.id)
+    def _send(self, uploads: list[Upload]) -> None:
+        """One upload session over `uploads` (one audience and method, a schema each);
+        acknowledged rows leave their upload as they go."""
+        kind = uploads[0].kind
+        audience_id = self.downstream.get(kind.id)
         if audience_id is None:
             self._resolve_downstream()
-            audience_id = self.downstream[upload.kind.id]
+            audience_id = self.downstream[kind.id]
 
-        session_id = self._next_session_id()
-        total = len(upload.rows)
-        batches = -(-total // self._max_rows)
-        payload_base = {
-            "schema": rowbuilder.schema_of(upload.kind, self.settings),
-            **rowbuilder.payload_extras(upload.kind, self.settings),
-        }
-        for batch_seq in range(1, batches + 1):
-            chunk = upload.rows[: self._max_rows]
-            session = {
-                "session_id": session_id,
-                "batch_seq": batch_seq,
-                "last_batch_flag": batch_seq == batches,
-                "estimated_num_total": total,
-            }
-            answer = self._send_chunk(upload, audience_id, payload_base, chunk, session)
-            self._record_invalid(upload, chunk, answer)
-            del upload.rows[: len(chunk)]
-            del upload.owners[: len(chunk)]
+        session = UploadSession(
+            self._next_session_id(),
+            total=sum(len(upload.rows) for upload in uploads),
+            batches=sum(-(-len(upload.rows) // self._max_rows) for upload in uploads),
+        )
+        extras = rowbuilder.payload_extras(kind, self.settings)
+        for upload in uploads:
+            payload_base = {"schema": upload.schema, **extras}
+            while upload.rows:
+                chunk = upload.rows[: self._max_rows]
+                answer = self._send_chunk(
+                    upload, audience_id, payload_base, chunk, session.next_batch()
+                )
+                self._record_invalid(upload, chunk, answer)
+                del upload.rows[: len(chunk)]
+                del upload.owners[: len(chunk)]
 
     def _send_chunk(self, upload, audience_id, payload_base, chunk, session) -> dict:
         payload = {**payload_base, "data": chunk}

@@ -85,6 +85,36 @@ def schema_of(kind: AudienceKind, settings: ConnectionSettings) -> list[str] | s
     return columns
 
 
+def request_schemas(
+    kind: AudienceKind, settings: ConnectionSettings
+) -> tuple[list[str] | str, ...]:
+    """The schemas `kind`'s rows go out under, indexed by `request_form`'s variant.
+
+    A multi-key audience with an EXTERN_ID column has a second schema without it,
+    for users who have no external id: Facebook rejects a row whose EXTERN_ID cell
+    is empty ("empty external ID"), so such a row leaves the column out instead.
+    Both are lists, so the audience's data source stays FILE_IMPORTED.MULTI_HASHES.
+    """
+    schema = schema_of(kind, settings)
+    if kind is MULTI_KEY and _has_external_id(settings):
+        return schema, schema[1:]
+    return (schema,)
+
+
+def request_form(
+    kind: AudienceKind, row: list | str, settings: ConnectionSettings
+) -> tuple[int, list | str]:
+    """Which of `request_schemas` a built row is sent under, and the row as sent."""
+    if kind is MULTI_KEY and _has_external_id(settings) and row[0] == "":
+        return 1, row[1:]
+    return 0, row
+
+
+def _has_external_id(settings: ConnectionSettings) -> bool:
+    """Whether the multi-key schema has EXTERN_ID (always its first column)."""
+    return settings.multi_key_external_id_type != NO_IDENTITY
+
+
 def payload_extras(kind: AudienceKind, settings: ConnectionSettings) -> dict:
     """Payload fields besides schema and data: `app_ids` for app-scoped user ids."""
     if kind is FACEBOOK_ID:
@@ -94,7 +124,7 @@ def payload_extras(kind: AudienceKind, settings: ConnectionSettings) -> dict:
 
 def _multi_key_columns(settings: ConnectionSettings) -> list[str]:
     columns = []
-    if settings.multi_key_external_id_type != NO_IDENTITY:
+    if _has_external_id(settings):
         columns.append("EXTERN_ID")
     if settings.forward_emails:
         columns.append("EMAIL")

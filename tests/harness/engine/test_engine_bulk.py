@@ -162,23 +162,29 @@ def test_removals_are_sent_in_a_json_body_too(world, messages):
 
 
 def test_invalid_entry_samples_are_mapped_back_to_their_user(world, messages):
-    subscribe(
-        world,
-        messages,
-        enableMultiKeyAudience="true",
-        multiKeyExternalIdType="customer",
+    # The engine never sends a row it knows Facebook rejects, so the rejection of a
+    # sent row is played by the fake: a 200 answer sampling Bob's row.
+    bob_row = json.dumps([BOB], separators=(",", ":"))
+    answer = {
+        "num_received": 2,
+        "num_invalid_entries": 1,
+        "invalid_entry_samples": {bob_row: "invalid hash"},
+    }
+    world.control(
+        "POST",
+        "faults",
+        {"method": "POST", "path": "/*/users", "status": 200, "body": answer},
     )
+    subscribe(world, messages)
     send(
         world,
         messages,
-        messages.profile(
-            mpid="1", email="alice@example.com", identities=[("customer", "ext-0001")]
-        ),
+        messages.profile(mpid="1", email="alice@example.com"),
         messages.profile(mpid="2", email="bob@example.org"),
     )
     world.engine.flush()
 
     connection = world.engine.connections[7301]
-    rejected = [n for n in connection.notices if n.audience_kind == "multi_key"]
-    assert [n.user for n in rejected] == [user_ref("mpid:2")]
-    assert "external" in rejected[0].reason.lower()
+    assert [(n.user, n.audience_kind, n.reason) for n in connection.notices] == [
+        (user_ref("mpid:2"), "email", "invalid hash")
+    ]
