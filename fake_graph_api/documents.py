@@ -95,8 +95,39 @@ def parse_document(text: str, *, file: str = "<string>") -> Document:
         raise DocumentError(f"not valid YAML: {exc}", file=file) from None
     lines: dict[JsonPath, int] = {}
     if node is not None:
-        _collect_lines(node, (), lines)
+        try:
+            _collect_lines(node, (), lines)
+        except _DuplicateKey as duplicate:
+            raise DocumentError(
+                f"duplicate key {duplicate.key!r}: it is also on line "
+                f"{duplicate.first_line}, and YAML would keep only this one",
+                file=file,
+                line=duplicate.line,
+                field=format_path(duplicate.path),
+            ) from None
     return Document(data=data, file=file, lines=lines)
+
+
+def _check_written_once(mapping, key_node, written: dict, path: JsonPath) -> None:
+    """Raise _DuplicateKey for a key written twice in one mapping's own text.
+
+    Keys a `<<` merge brings in lie outside the mapping's text, and the mapping's
+    own key may override them, so only keys inside its span are compared.
+    """
+    start, end = mapping.start_mark.index, mapping.end_mark.index
+    if not start <= key_node.start_mark.index < end:
+        return
+    line = key_node.start_mark.line + 1
+    if key_node.value in written:
+        raise _DuplicateKey(path + (key_node.value,), written[key_node.value], line)
+    written[key_node.value] = line
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, path: JsonPath, first_line: int, line: int) -> None:
+        super().__init__(path)
+        self.path, self.key = path, path[-1]
+        self.first_line, self.line = first_line, line
 
 
 def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
@@ -113,8 +144,10 @@ def _compose_and_construct(text: str) -> tuple[yaml.Node | None, Any]:
 def _collect_lines(node: yaml.Node, path: JsonPath, lines: dict) -> None:
     lines[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
+        written: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value
+            _check_written_once(node, key_node, written, path)
             _collect_lines(value_node, path + (key,), lines)
             # A field's line is its key's, even when the value starts below it.
             lines[path + (key,)] = key_node.start_mark.line + 1

@@ -87,6 +87,35 @@ def test_yaml_syntax_error_has_a_line():
     assert "not valid YAML" in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "text, line, field, first_line",
+    [
+        pytest.param(
+            "scenario: a\nsteps: []\nscenario: b\n", 3, "scenario", 1, id="top"
+        ),
+        pytest.param(
+            "ad_accounts:\n  - id: act_1\n    access: full\n    id: act_2\n",
+            4,
+            "ad_accounts[0].id",
+            2,
+            id="nested",
+        ),
+        pytest.param('{"a": 1,\n "a": 2}\n', 2, "a", 1, id="json"),
+    ],
+)
+def test_a_duplicate_key_names_both_lines(text, line, field, first_line):
+    with pytest.raises(DocumentError) as caught:
+        parse_document(text, file="dup.yaml")
+
+    assert (caught.value.line, caught.value.field) == (line, field)
+    assert f"also on line {first_line}" in str(caught.value)
+
+
+def test_merge_keys_are_not_duplicates():
+    text = "base: &b {x: 1}\none: {<<: *b, y: 2}\ntwo: {<<: *b, x: 3}\n"
+    assert parse_document(text).data["two"] == {"x": 3}
+
+
 def test_missing_file_is_named(tmp_path):
     missing = tmp_path / "absent.yaml"
 
