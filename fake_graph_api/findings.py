@@ -35,6 +35,17 @@ PLACEHOLDERS = (
 PLACEHOLDER_DIGESTS = {
     hashlib.sha256(text.encode()).hexdigest(): text for text in PLACEHOLDERS
 }
+# Every finding code this module reports, with its severity (the docstring's list).
+CODES = {
+    "hash_not_sha256": "error",
+    "hash_of_empty": "error",
+    "hash_of_placeholder": "warning",
+    "madid_hashed": "error",
+    "madid_uppercase": "warning",
+    "duplicate_row": "warning",
+    "payload_in_query": "warning",
+    "pii_in_query": "error",
+}
 
 
 @dataclass(frozen=True)

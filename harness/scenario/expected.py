@@ -10,6 +10,7 @@ number. Errors are DocumentErrors naming file, line and field.
 from __future__ import annotations
 
 from fake_graph_api.documents import Document
+from fake_graph_api.findings import CODES as FINDING_CODES
 from fake_graph_api.keys import HASHED_KEYS
 from harness.normalise import is_sha256_hex, sha256_hex
 from harness.scenario.model import (
@@ -128,6 +129,12 @@ def _number(document, path, key, written) -> float:
 
 def _finding(document, path, item) -> FindingExpectation:
     line = document.line_of(path)
+    code = item if isinstance(item, str) else item["code"]
+    if code not in FINDING_CODES:
+        known = ", ".join(sorted(FINDING_CODES))
+        raise document.error(
+            path, f"unknown finding code {code!r}; the fake reports: {known}"
+        )
     if isinstance(item, str):
         return FindingExpectation(code=item, line=line)
     return FindingExpectation(

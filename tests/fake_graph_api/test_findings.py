@@ -1,7 +1,10 @@
+import ast
 import hashlib
+import inspect
 
 import pytest
 
+from fake_graph_api import findings
 from fake_graph_api.findings import (
     Where,
     describe_value,
@@ -111,3 +114,15 @@ def test_findings_never_change_the_answer(graph):
     assert finding["code"] == "hash_of_empty" and finding["audience_id"] == audience_id
     (entry,) = [e for e in graph.control("GET", "journal")["entries"] if e["rows"]]
     assert entry["findings"] == ["hash_of_empty"]
+
+
+def test_codes_lists_every_code_the_module_reports_with_its_severity():
+    tree = ast.parse(inspect.getsource(findings))
+    reported = {
+        call.args[0].value: call.args[1].value
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        and getattr(call.func, "attr", None) == "finding"
+        and isinstance(call.args[0], ast.Constant)
+    }
+    assert reported == findings.CODES

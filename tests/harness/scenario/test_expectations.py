@@ -258,7 +258,7 @@ def test_connection_expectations(expect, holds):
 
 FINDINGS = [
     {"code": "payload_in_query", "severity": "error", "message": "payload in URL"},
-    {"code": "tiny_batch", "severity": "warning", "message": "1 row per request"},
+    {"code": "duplicate_row", "severity": "warning", "message": "row 1 repeats row 0"},
 ]
 
 
@@ -267,7 +267,7 @@ def test_unlisted_findings_fail_or_warn_at_the_end():
 
     assert [(p.severity, p.message.split(":")[0]) for p in problems] == [
         (FAILURE, "finding payload_in_query (error)"),
-        (WARNING, "finding tiny_batch (warning)"),
+        (WARNING, "finding duplicate_row (warning)"),
     ]
 
 
@@ -277,11 +277,11 @@ def test_findings_are_not_checked_at_checkpoints_unless_asked():
 
 def test_listed_findings_are_expected():
     problems = check(
-        "findings: [payload_in_query, {code: tiny_batch, count: 2}]",
+        "findings: [payload_in_query, {code: duplicate_row, count: 2}]",
         CraftedControl(findings=FINDINGS),
     )
     [problem] = problems
-    assert problem.message == "expected finding tiny_batch x2, found 1"
+    assert problem.message == "expected finding duplicate_row x2, found 1"
 
 
 JOURNAL = [

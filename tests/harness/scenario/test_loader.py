@@ -376,6 +376,24 @@ def test_bad_expected_cells(write_scenario, cell, words):
     assert words in str(caught.value)
 
 
+@pytest.mark.parametrize(
+    "findings",
+    [
+        pytest.param("[no_such_code]", id="code"),
+        pytest.param("[{code: no_such_code, count: 2}]", id="mapping"),
+    ],
+)
+def test_unknown_finding_codes_are_refused(write_scenario, findings):
+    path = write_scenario(MINIMAL + f"expect:\n  findings: {findings}\n")
+
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(path)
+
+    assert (caught.value.line, caught.value.field) == (13, "expect.findings[0]")
+    assert "unknown finding code 'no_such_code'" in str(caught.value)
+    assert "hash_of_empty" in str(caught.value)
+
+
 def test_schema_lists_every_protocol_identity_type():
     profile = scenario_schema()["$defs"]["profile"]["properties"]
     identities = set(profile) - {"mpid", "attributes"}
