@@ -16,7 +16,7 @@ import sys
 from fake_graph_api.documents import DocumentError
 from harness.adapters import EngineSpecError, check_spec
 from harness.scenario import reports
-from harness.scenario.loader import discover, load_scenario
+from harness.scenario.loader import discover, load_scenario, nothing_found
 from harness.scenario.runner import INVALID, RunOptions, ScenarioResult, run_many
 
 DEFAULT_PATHS = ["scenarios"]
@@ -92,11 +92,22 @@ def _add_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def lint_command(args) -> int:
+def _discover(paths: list[str]) -> list | None:
+    """Scenario files below `paths`, or None after saying why there are none."""
     try:
-        files = discover(args.paths or DEFAULT_PATHS)
+        files = discover(paths)
     except DocumentError as error:
         print(error, file=sys.stderr)
+        return None
+    if not files:
+        print(nothing_found(paths), file=sys.stderr)
+        return None
+    return files
+
+
+def lint_command(args) -> int:
+    files = _discover(args.paths or DEFAULT_PATHS)
+    if files is None:
         return reports.EXIT_INVALID
     bad = 0
     for path in files:
@@ -111,10 +122,8 @@ def lint_command(args) -> int:
 
 def run_command(args) -> int:
     _quiet_engines(args.verbose)
-    try:
-        files = discover(args.paths or DEFAULT_PATHS)
-    except DocumentError as error:
-        print(error, file=sys.stderr)
+    files = _discover(args.paths or DEFAULT_PATHS)
+    if files is None:
         return reports.EXIT_INVALID
     scenarios, results = [], []
     for path in files:

@@ -54,6 +54,21 @@ def discover(paths) -> list[Path]:
     return found
 
 
+def nothing_found(paths) -> str:
+    """Why `discover(paths)` found nothing: the patterns looked for, files left out."""
+    names = ", ".join(map(str, paths))
+    patterns = " and ".join(f"*{suffix}" for suffix in SCENARIO_SUFFIXES)
+    message = f"no scenario files in {names}: folders are searched for {patterns}"
+    folders = [Path(path) for path in paths if Path(path).is_dir()]
+    json_files = sum(1 for folder in folders for _ in folder.rglob("*.json"))
+    if json_files:
+        message += (
+            f"; {json_files} .json file(s) were left out (pass a JSON scenario "
+            "by its file name, or name it .yaml)"
+        )
+    return message
+
+
 def load_scenario(path: str | Path) -> model.Scenario:
     """Read, validate and type one scenario file; DocumentError when it is wrong."""
     document = load_document(path)

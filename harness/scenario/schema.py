@@ -2,8 +2,9 @@
 
 A JSON Schema `oneOf` failure says only "is not valid under any of the given
 schemas". `check_schema` walks into the alternatives instead and reports the one
-that came closest (the deepest error), or, when the value fits none of them at
-all, lists what would fit. Errors are `DocumentError`s naming file, line and field.
+that came closest (the error deepest in the document), or, when the value fits
+none of them at all, lists what would fit. An empty file, or one that is not a
+mapping, is said so in words. Errors are `DocumentError`s naming file, line and field.
 """
 
 from __future__ import annotations
@@ -31,11 +32,23 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def check_schema(document: Document) -> None:
     """Raise DocumentError for the most useful schema violation of `document`."""
+    _check_is_mapping(document)
     error = best_match(_validator().iter_errors(document.data))
     if error is None:
         return
     error = _closest(error)
     raise document.error(tuple(error.absolute_path), describe(error))
+
+
+def _check_is_mapping(document: Document) -> None:
+    data = document.data
+    if isinstance(data, dict):
+        return
+    needed = "a scenario needs at least `scenario:` (one line) and `steps:`"
+    if data is None:
+        raise document.error((), f"the file is empty; {needed}")
+    kind = {list: "a list", str: "a single text"}.get(type(data), type(data).__name__)
+    raise document.error((), f"the file holds {kind}, not a mapping; {needed}")
 
 
 def _closest(error: ValidationError) -> ValidationError:
@@ -50,7 +63,10 @@ def _closest(error: ValidationError) -> ValidationError:
     ]
     if not deeper:
         return error
-    return _closest(best_match(deeper))
+    # The alternative whose error lies deepest got furthest: `{value, encoding}`
+    # with a bad encoding fits that shape better than `{sequence, count}`.
+    deepest = max(len(e.absolute_path) for e in deeper)
+    return _closest(best_match(e for e in deeper if len(e.absolute_path) == deepest))
 
 
 def describe(error: ValidationError) -> str:

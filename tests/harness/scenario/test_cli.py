@@ -97,6 +97,18 @@ def test_a_setting_the_engine_refuses_is_invalid_not_an_engine_error(
     assert "ERROR" not in out
 
 
+@pytest.mark.parametrize("command", ["run", "lint"])
+def test_nothing_found_says_which_files_are_looked_for(tmp_path, capsys, command):
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "notes.md").write_text("x")
+
+    assert main([command, str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    searched = "folders are searched for *.yaml and *.yml"
+    assert f"no scenario files in {tmp_path}: {searched}" in err
+    assert "1 .json file(s) were left out" in err
+
+
 def test_lint(suite, write_scenario, capsys):
     assert main(["lint", str(suite)]) == 0
     write_scenario("scenario: broken\nsteps: [{add: {}}]\n", "s/broken.yaml")

@@ -419,6 +419,29 @@ def test_discover_names_a_missing_path(tmp_path):
 
 
 @pytest.mark.parametrize(
+    "text, line, words",
+    [
+        pytest.param("", None, "the file is empty", id="empty"),
+        pytest.param("# only a comment\n", None, "the file is empty", id="comment"),
+        pytest.param("- a\n- b\n", 1, "holds a list, not a mapping", id="list"),
+        pytest.param(
+            "scenario: x\nsteps: []\nprofiles:\n"
+            "  ana: {email: {value: abc, encoding: rot13}}\n",
+            4,
+            'email.encoding: "rot13" is not one of "raw", "md5", "sha1", "sha256"',
+            id="bad-encoding",
+        ),
+    ],
+)
+def test_shape_errors_say_what_is_wrong(write_scenario, text, line, words):
+    with pytest.raises(DocumentError) as caught:
+        load_scenario(write_scenario(text))
+
+    assert caught.value.line == line
+    assert words in str(caught.value)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         pytest.param("", id="empty-file"),
