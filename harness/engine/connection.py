@@ -307,14 +307,14 @@ class Connection:
         """Add one user's rows to the uploads: all of them, or none if one fails."""
         key = change.user_key
         try:
-            built = self._rows_of(change, kinds)
+            adding, built = self._rows_of(change, kinds)
         except (ValueError, TypeError) as error:
             # One user's unusable data must never cost the others their upload.
             self._notice(
                 key, "all", f"rows could not be built ({type(error).__name__})"
             )
             return
-        method = "POST" if change.member else "DELETE"
+        method = "POST" if adding else "DELETE"
         for kind, rows in built:
             for row in rows:
                 variant, sent = rowbuilder.request_form(kind, row, self.settings)
@@ -323,13 +323,15 @@ class Connection:
                 upload.owners.append(key)
         if not change.member:
             self._attributes.pop(key, None)
-            self._values.pop(key, None)
 
-    def _rows_of(self, change: QueuedChange, kinds) -> list[tuple[AudienceKind, list]]:
+    def _rows_of(
+        self, change: QueuedChange, kinds
+    ) -> tuple[bool, list[tuple[AudienceKind, list]]]:
+        """Whether the rows add the user (else remove them), and the rows per kind."""
         attributes = UserAttributes(change.attributes)
-        value = self._value_for(change, attributes)
+        adding, value = self._value_for(change, attributes)
         if value is _LEFT_OUT:
-            return []
+            return adding, []
         built = []
         for kind in kinds:
             rows, reason = rowbuilder.build_rows(
@@ -338,21 +340,27 @@ class Connection:
             if reason:
                 self._notice(change.user_key, kind.id, reason)
             built.append((kind, rows))
-        return built
+        return adding, built
 
     def _value_for(self, change: QueuedChange, attributes: UserAttributes):
-        """LOOKALIKE_VALUE for this change; removals reuse the last value sent."""
+        """Whether the change adds the user, and the LOOKALIKE_VALUE it carries.
+
+        Removals carry the last value sent. A member whose value is unusable is left
+        out; if a value was sent for them before, they are withdrawn with it, so no
+        stale value stays in the audience whatever the flush timing was.
+        """
         if not self.settings.is_audience_value_based:
-            return None
+            return change.member, None
         key = change.user_key
-        if not change.member:
-            return self._values.get(key, 0)
-        value, reason = rowbuilder.lookalike_value(attributes, self.settings)
-        if reason:
+        if change.member:
+            value, reason = rowbuilder.lookalike_value(attributes, self.settings)
+            if reason is None:
+                self._values[key] = value
+                return True, value
             self._notice(key, "all", reason)
-            return _LEFT_OUT
-        self._values[key] = value
-        return value
+            if key not in self._values:
+                return True, _LEFT_OUT
+        return False, self._values.pop(key, 0)
 
     def _notice(self, key: str, kind_id: str, reason: str) -> None:
         notice = Notice(user_ref(key), kind_id, reason)

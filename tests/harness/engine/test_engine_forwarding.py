@@ -3,6 +3,8 @@
 import json
 import logging
 
+import pytest
+
 from harness.engine import rows as rows_module
 
 ALICE = "ff8d9819fc0e12bf0d24892e45987e249a28dce836a85cad60e28eaaa8c6d976"
@@ -205,6 +207,46 @@ def test_removal_from_a_value_based_audience_carries_the_value(world, messages):
     assert world.members("email") == []
     assert [c["method"] for c in world.user_calls()] == ["POST", "DELETE"]
     assert all(c["findings"] == [] for c in world.user_calls())
+
+
+VALUE_DELETED = [{"key": "ltv", "action": "delete"}]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        pytest.param(
+            [("delete", []), ("add", VALUE_DELETED)],
+            id="left-and-came-back-without-a-value",
+        ),
+        pytest.param([("add", VALUE_DELETED)], id="value-deleted"),
+        pytest.param(
+            [("add", [{"key": "ltv", "value": "x", "action": "upsert"}])],
+            id="value-became-non-numeric",
+        ),
+    ],
+)
+def test_a_member_whose_value_becomes_unusable_is_withdrawn(world, messages, changes):
+    add = messages.profile(mpid="1", email="alice@example.com", attributes={"ltv": "7"})
+    forward(world, messages, add, **value_based())
+    for action, attributes in changes:
+        change = messages.profile(mpid="1", email="alice@example.com", action=action)
+        change["audiences"][0]["user_attributes"] = attributes
+        world.engine.handle(messages.membership(change))
+    world.engine.flush()
+
+    assert world.members("email") == []
+    removal = json.loads(world.sent[-1].content)["payload"]
+    assert removal["data"] == [[ALICE, 7]]
+
+
+def test_a_user_never_sent_with_a_value_is_not_withdrawn(world, messages):
+    user = messages.profile(
+        mpid="1", email="alice@example.com", attributes={"ltv": "x"}
+    )
+    forward(world, messages, user, **value_based())
+
+    assert world.user_calls() == []
 
 
 def test_a_pre_hashed_email_is_passed_through(world, messages):
