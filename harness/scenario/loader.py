@@ -29,8 +29,9 @@ from harness.engine.settings import SETTINGS_BY_NAME
 from harness.scenario import model
 from harness.scenario.durations import parse_duration
 from harness.scenario.expected import read_expectation
+from harness.scenario.file_errors import Collector, ScenarioErrors
 from harness.scenario.messages import ACCOUNT_SETTING_NAMES
-from harness.scenario.schema import check_schema
+from harness.scenario.schema import schema_errors
 from harness.scenario.setting_checks import missing_setting_message, settings_problem
 
 SCENARIO_SUFFIXES = (".yaml", ".yml")
@@ -76,11 +77,29 @@ def load_scenario(path: str | Path) -> model.Scenario:
 
 
 def read_scenario(document: Document) -> model.Scenario:
-    """Type an already parsed document, e.g. text read with `parse_document`."""
-    check_schema(document)
-    _check_facebook(document)
-    reader = _Reader(document)
+    """Type an already parsed document, e.g. text read with `parse_document`.
+
+    Raises `ScenarioErrors` (a DocumentError) carrying every error found, sorted
+    by line: all schema violations, or else every step, block and setting that
+    fails the loader's own checks.
+    """
+    errors = schema_errors(document)
+    if errors:
+        raise ScenarioErrors(errors)
+    collector = Collector()
+    collector.attempt(_check_facebook, document)
+    reader = collector.attempt(_Reader, document)
+    if reader is None:
+        collector.raise_any()
     data = document.data
+    steps = [
+        collector.attempt(reader.step, ("steps", index), step)
+        for index, step in enumerate(data["steps"])
+    ]
+    expect = collector.attempt(
+        read_expectation, document, ("expect",), data.get("expect") or {}
+    )
+    collector.raise_any()
     return model.Scenario(
         title=data["scenario"],
         file=Path(document.file),
@@ -89,11 +108,8 @@ def read_scenario(document: Document) -> model.Scenario:
         facebook=data.get("facebook"),
         connection=reader.connection,
         profiles=reader.profiles,
-        steps=tuple(
-            reader.step(("steps", index), step)
-            for index, step in enumerate(data["steps"])
-        ),
-        expect=read_expectation(document, ("expect",), data.get("expect") or {}),
+        steps=tuple(steps),
+        expect=expect,
         line=document.line_of(("scenario",)),
     )
 
@@ -195,6 +211,7 @@ class _Reader:
         """The step's own settings, after checking what the engine will receive."""
         own = self.connection_settings(path + ("settings",), body.get("settings") or {})
         sent = {**base, **own}
+        self.subscribed[body["audience"]] = sent  # even when refused: no echo errors
         problem = settings_problem(sent)
         if problem is not None:
             name, text = problem
@@ -203,7 +220,6 @@ class _Reader:
             if name in self.connection:
                 raise self.error(("connection", name), text)
             raise self.error(path, missing_setting_message(name, text))
-        self.subscribed[body["audience"]] = sent
         return own
 
     def check_subscribed(self, path: tuple, audiences: tuple[int, ...]) -> None:

@@ -27,7 +27,7 @@ def scenario_lines(result: ScenarioResult, *, verbose: bool = False) -> list[str
     label = _LABELS[result.status]
     lines = [f"{label} {result.file}  {result.title}  ({result.seconds:.2f}s)"]
     if result.error:
-        lines.append(f"    {result.error}")
+        lines += [f"    {line}" for line in result.error.splitlines()]
     for problem in result.problems:
         if problem.severity == "warning" and not verbose and result.status == PASSED:
             continue

@@ -32,12 +32,19 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 def check_schema(document: Document) -> None:
     """Raise DocumentError for the most useful schema violation of `document`."""
+    errors = schema_errors(document)
+    if errors:
+        raise errors[0]
+
+
+def schema_errors(document: Document) -> list[DocumentError]:
+    """Every schema violation of `document`, the most useful one per place."""
     _check_is_mapping(document)
-    error = best_match(_validator().iter_errors(document.data))
-    if error is None:
-        return
-    error = _closest(error)
-    raise document.error(tuple(error.absolute_path), describe(error))
+    found = []
+    for error in _validator().iter_errors(document.data):
+        error = _closest(error)
+        found.append(document.error(tuple(error.absolute_path), describe(error)))
+    return sorted(found, key=lambda e: (e.line or 0, e.field))
 
 
 def _check_is_mapping(document: Document) -> None:
@@ -133,4 +140,10 @@ def _is_step(error: ValidationError) -> bool:
     return len(path) == 2 and path[0] == "steps"
 
 
-__all__ = ["DocumentError", "check_schema", "describe", "scenario_schema"]
+__all__ = [
+    "DocumentError",
+    "check_schema",
+    "describe",
+    "scenario_schema",
+    "schema_errors",
+]

@@ -3,6 +3,7 @@ import pytest
 from fake_graph_api.documents import DocumentError
 from harness.engine.messages import DEVICE_IDENTITY_TYPES, USER_IDENTITY_TYPES
 from harness.scenario import model
+from harness.scenario.file_errors import ScenarioErrors
 from harness.scenario.loader import discover, load_scenario
 from harness.scenario.schema import scenario_schema
 
@@ -317,6 +318,39 @@ def test_a_per_audience_setting_can_supply_the_customer_file_source(load_text):
     assert load_text(text).steps[0].settings == {
         "customer_file_source": "PARTNER_PROVIDED_ONLY"
     }
+
+
+def test_every_error_of_a_file_is_reported_in_line_order(write_scenario):
+    bad = "".join(f"  - advance: {text}\n" for text in ("3 hours", "soon", -1))
+    path = write_scenario(MINIMAL + bad + "  - advance: never\n")
+
+    with pytest.raises(ScenarioErrors) as caught:
+        load_scenario(path)
+
+    lines = [(error.line, error.field) for error in caught.value.errors]
+    assert lines == [
+        (12, "steps[3].advance"),
+        (13, "steps[4].advance"),
+        (14, "steps[5].advance"),
+        (15, "steps[6].advance"),
+    ]
+    assert (caught.value.line, caught.value.field) == (12, "steps[3].advance")
+    assert str(caught.value).count("\n") == 3
+
+
+def test_errors_of_the_loaders_own_checks_are_all_reported(write_scenario):
+    text = MINIMAL.replace("users: [ana]", "users: [anna]") + (
+        '  - advance: "1d1d"\n  - remove: {audience: 9, users: [ana]}\n'
+    )
+
+    with pytest.raises(ScenarioErrors) as caught:
+        load_scenario(write_scenario(text))
+
+    assert [(e.line, e.field) for e in caught.value.errors] == [
+        (10, "steps[1].add.users[0]"),
+        (12, "steps[3].advance"),
+        (13, "steps[4].remove.audience"),
+    ]
 
 
 def test_facebook_block_is_checked_with_the_fakes_config_schema(write_scenario):

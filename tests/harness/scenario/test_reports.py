@@ -54,6 +54,14 @@ def test_scenario_lines_show_problems_with_their_lines():
     assert lines[1:] == ["    line 12: missing member\n          why"]
 
 
+def test_each_error_of_an_invalid_file_gets_its_own_indented_line():
+    invalid = result(INVALID, (), error="a.yaml:3: x: bad\na.yaml:9: y: worse")
+    assert scenario_lines(invalid)[1:] == [
+        "    a.yaml:3: x: bad",
+        "    a.yaml:9: y: worse",
+    ]
+
+
 def test_warnings_of_passing_scenarios_only_when_verbose():
     assert len(scenario_lines(MIXED[3])) == 1
     assert (
