@@ -117,6 +117,7 @@ class Mistake:
     `encode` None means "as the column is sent" (SHA-256 for hashed keys, the text
     itself otherwise). `shown` renders the encoding around the text, e.g.
     `sha256({})`. `keys` limits the mistake to some columns (None: all).
+    `{digest}` in the explanation stands for the cell the mistake makes.
     """
 
     explanation: str
@@ -127,7 +128,6 @@ class Mistake:
 
 
 _HASHED = frozenset(HASHED_KEYS)
-_UNHASHED_IDS = frozenset({"MADID", "EXTERN_ID"})
 
 # The first matching row wins, so specific mistakes come before general ones.
 MISTAKES: tuple[Mistake, ...] = (
@@ -162,11 +162,20 @@ MISTAKES: tuple[Mistake, ...] = (
         "it was hashed with SHA-1, not SHA-256", _correct, _sha1, "sha1({})", _HASHED
     ),
     Mistake(
+        "the engine hashed the external id (trimmed, lower-cased, SHA-256) as "
+        "mParticle documents for the Multi-Key External ID, and an unhashed "
+        'expected value is compared as written: expect EXTERN_ID: "sha256:{digest}"',
+        _correct,
+        sha256,
+        "sha256({})",
+        frozenset({"EXTERN_ID"}),
+    ),
+    Mistake(
         "it was hashed, but this column is sent unhashed",
         _correct,
         sha256,
         "sha256({})",
-        _UNHASHED_IDS,
+        frozenset({"MADID"}),
     ),
     Mistake("it was not normalised before hashing", _as_written),
 )
@@ -227,10 +236,11 @@ def _attempt(mistake: Mistake, key: str, raw: RawInput) -> tuple[object, str] | 
     encode = mistake.encode or (sha256 if key in HASHED_KEYS else (lambda t: t))
     shown = mistake.shown or ("sha256({})" if key in HASHED_KEYS else "{}")
     rendered = shown.format(repr(text))
+    cell = encode(text)
+    explanation = mistake.explanation.replace("{digest}", str(cell))
     if mistake.plaintext is _empty:
-        return encode(text), f"{key} looks like {rendered}: {mistake.explanation}"
-    message = f"{key} for {raw.profile} looks like {rendered}: {mistake.explanation}"
-    return encode(text), message
+        return cell, f"{key} looks like {rendered}: {explanation}"
+    return cell, f"{key} for {raw.profile} looks like {rendered}: {explanation}"
 
 
 def natural_keys(field: str) -> tuple[str, ...]:

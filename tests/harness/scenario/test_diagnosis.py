@@ -18,6 +18,7 @@ def sha256(text: str) -> str:
 
 
 ANA = [
+    RawInput("ana", "customer", " Ext-0001 ", "GB"),
     RawInput("ana", "email", " Ana@Example.org ", "GB"),
     RawInput("ana", "mobile_number", "+44 7700 900123", "GB"),
     RawInput("ana", "ios_advertising_id", "5F3C2A10-8B7E-4D21-9C44-1A2B3C4D5E6F", "GB"),
@@ -116,6 +117,15 @@ CY = [RawInput("cy", "mobile_number", "07700 900124", "GB")]
             sha256("5f3c2a10-8b7e-4d21-9c44-1a2b3c4d5e6f"),
             "it was hashed, but this column is sent unhashed",
             id="madid-hashed",
+        ),
+        pytest.param(
+            "EXTERN_ID",
+            sha256("ext-0001"),
+            "EXTERN_ID for ana looks like sha256('ext-0001'): the engine hashed the "
+            "external id (trimmed, lower-cased, SHA-256) as mParticle documents for "
+            "the Multi-Key External ID, and an unhashed expected value is compared "
+            f'as written: expect EXTERN_ID: "sha256:{sha256("ext-0001")}"',
+            id="extern-id-hashed-as-mparticle-does",
         ),
         pytest.param(
             "MADID",

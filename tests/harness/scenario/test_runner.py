@@ -1,3 +1,4 @@
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -228,3 +229,39 @@ def test_run_many_keeps_the_order_in_parallel(write_scenario):
 )
 def test_when_scenarios_run_one_at_a_time(options, count, jobs):
     assert worker_count(count, options) == jobs
+
+
+EXTERN_ID_SCENARIO = """\
+scenario: the external id is expected as written
+connection:
+  customer_file_source: USER_PROVIDED_ONLY
+  enable_multi_key_audience: true
+  multi_key_external_id_type: customer
+profiles:
+  ana: {{customer: " Ext-0001 ", email: ana@example.org}}
+steps:
+  - subscribe: {{audience: 7607, name: Members}}
+  - add: {{audience: 7607, users: [ana]}}
+  - flush
+expect:
+  audiences:
+    "Members (multi-key)":
+      members: [{{EXTERN_ID: {written}, EMAIL: ana@example.org}}]
+"""
+
+
+def test_a_plain_external_id_is_diagnosed_as_hashed_by_the_engine(write_scenario):
+    digest = hashlib.sha256(b"ext-0001").hexdigest()
+    text = EXTERN_ID_SCENARIO.format(written="ext-0001")
+
+    result = run(write_scenario, text, engine=None)
+
+    assert result.status == FAILED
+    message = "\n".join(problem.message for problem in result.failures)
+    assert "EXTERN_ID for ana looks like sha256('ext-0001')" in message
+    assert "the engine hashed the external id" in message
+    assert f'expect EXTERN_ID: "sha256:{digest}"' in message
+    assert "sent unhashed" not in message
+
+    fixed = EXTERN_ID_SCENARIO.format(written=f'"sha256:{digest}"')
+    assert run(write_scenario, fixed, engine=None).status == PASSED
