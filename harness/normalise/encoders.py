@@ -55,7 +55,7 @@ _UNHASHED_RULES: dict[str, Callable[[str], str]] = {"EXTERN_ID": ids.plain_exter
 _REPEATING_KEYS = frozenset(
     {"FN", "LN", "FI", "GEN", "DOBY", "DOBM", "DOBD", "CT", "ST", "ZIP", "COUNTRY"}
 )
-# Distinct values remembered per column (about 20 MB at most for CT or ZIP): more
+# Distinct values remembered per column and context (about 15 MB at most): more
 # than the cities or ZIP codes of a country; a full memo starts afresh.
 MEMO_SIZE = 1 << 16
 
