@@ -58,6 +58,17 @@ def read_expectation(document: Document, path: tuple, data: dict) -> Expectation
     )
 
 
+def default_expectation(line: int | None) -> Expectation:
+    """What a scenario without `expect` is checked for: every connection active.
+
+    Without it, a scenario whose every connection faulted would pass unnoticed.
+    The default finding check of a final `expect` applies as well.
+    """
+    return Expectation(
+        connections=(ConnectionExpectation(state="active", line=line),), line=line
+    )
+
+
 def _audience(document, path, name, block) -> AudienceExpectation:
     rows = {
         kind: _rows(document, path + (kind,), block[kind])

@@ -28,7 +28,7 @@ from harness.engine.messages import DEVICE_IDENTITY_TYPES
 from harness.engine.settings import SETTINGS_BY_NAME
 from harness.scenario import model
 from harness.scenario.durations import parse_duration
-from harness.scenario.expected import read_expectation
+from harness.scenario.expected import default_expectation, read_expectation
 from harness.scenario.file_errors import Collector, ScenarioErrors
 from harness.scenario.messages import ACCOUNT_SETTING_NAMES
 from harness.scenario.schema import schema_errors
@@ -96,9 +96,11 @@ def read_scenario(document: Document) -> model.Scenario:
         collector.attempt(reader.step, ("steps", index), step)
         for index, step in enumerate(data["steps"])
     ]
-    expect = collector.attempt(
-        read_expectation, document, ("expect",), data.get("expect") or {}
-    )
+    expect = default_expectation(document.line_of(("steps",)))
+    if "expect" in data:
+        expect = collector.attempt(
+            read_expectation, document, ("expect",), data["expect"] or {}
+        )
     collector.raise_any()
     return model.Scenario(
         title=data["scenario"],

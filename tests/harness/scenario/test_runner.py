@@ -265,3 +265,33 @@ def test_a_plain_external_id_is_diagnosed_as_hashed_by_the_engine(write_scenario
 
     fixed = EXTERN_ID_SCENARIO.format(written=f'"sha256:{digest}"')
     assert run(write_scenario, fixed, engine=None).status == PASSED
+
+
+NO_EXPECT = """\
+scenario: no expect block
+connection: {customer_file_source: USER_PROVIDED_ONLY}
+profiles:
+  ana: {email: ana@example.org}
+steps:
+  - subscribe: {audience: 7301, name: Cart}
+  - add: {audience: 7301, users: [ana]}
+"""
+
+
+@pytest.mark.parametrize(
+    "steps, status",
+    [
+        pytest.param("  - flush\n", PASSED, id="connection-active"),
+        pytest.param(
+            "  - facebook: {expire_token: true}\n  - flush\n", FAILED, id="faulted"
+        ),
+    ],
+)
+def test_without_expect_every_connection_must_be_active(write_scenario, steps, status):
+    result = run(write_scenario, NO_EXPECT + steps, engine=None)
+
+    assert result.status == status, result.problems
+    if status == FAILED:
+        [problem] = result.failures
+        assert "connection of audience 7301 is faulted" in problem.message
+        assert problem.line == 5
