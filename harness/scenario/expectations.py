@@ -41,7 +41,7 @@ def check_expectation(
             expect.findings or (), snapshot.findings, expect.line
         )
     for requests in expect.requests:
-        problems += check_requests(requests, snapshot.journal)
+        problems += check_requests(requests, snapshot)
     return problems
 
 
@@ -169,10 +169,20 @@ def _unlisted_findings(findings: list[dict], line: int | None) -> list[Problem]:
 
 
 def check_requests(
-    expected: model.RequestsExpectation, journal: list[dict]
+    expected: model.RequestsExpectation, snapshot: FakeSnapshot
 ) -> list[Problem]:
     """Count, row and query-string checks on the journal entries `expected` selects."""
-    selected = [entry for entry in journal if _selects(expected, entry)]
+    audience_ids = None
+    if expected.audience is not None:
+        audience_ids = _audience_ids(expected.audience, snapshot)
+        if not audience_ids:
+            return [Problem(_no_audience(expected.audience, snapshot), expected.line)]
+    selected = [
+        entry
+        for entry in snapshot.journal
+        if _selects(expected, entry)
+        and (audience_ids is None or str(entry.get("audience_id")) in audience_ids)
+    ]
     messages = _count_problems(expected, len(selected))
     if expected.max_rows is not None:
         messages += [
@@ -189,8 +199,20 @@ def check_requests(
     return [Problem(message, expected.line) for message in messages]
 
 
+def _audience_ids(name: str, snapshot: FakeSnapshot) -> set[str]:
+    return {str(a["id"]) for a in snapshot.in_account() if a["name"] == name}
+
+
+def _no_audience(name: str, snapshot: FakeSnapshot) -> str:
+    message = f"requests: no audience named {name!r} to count requests of"
+    close = near_names(name, snapshot.live_names())
+    return message + (f"; did you mean {close[0]!r}?" if close else "")
+
+
 def _count_problems(expected: model.RequestsExpectation, count: int) -> list[str]:
     what = f"{count} {expected.method} {expected.path} requests"
+    if expected.audience is not None:
+        what += f" about {expected.audience!r}"
     if expected.count_min is not None and count < expected.count_min:
         return [f"{what}, expected at least {expected.count_min}"]
     if expected.count_max is not None and count > expected.count_max:

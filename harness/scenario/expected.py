@@ -191,6 +191,7 @@ def _requests(document, path, data) -> tuple[RequestsExpectation, ...]:
             RequestsExpectation(
                 method=item.get("method", "*"),
                 path=item.get("path", "*"),
+                audience=item.get("audience"),
                 status=item.get("status"),
                 count_min=low,
                 count_max=high,

@@ -206,6 +206,7 @@ class FindingExpectation:
 class RequestsExpectation:
     method: str = "*"
     path: str = "*"
+    audience: str | None = None
     status: int | None = None
     count_min: int | None = None
     count_max: int | None = None

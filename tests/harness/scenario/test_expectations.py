@@ -297,6 +297,7 @@ JOURNAL = [
         "seq": 2,
         "method": "POST",
         "path": "/v19.0/11/users",
+        "audience_id": "11",
         "status": 400,
         "rows": 10001,
         "payload_in_query": False,
@@ -305,6 +306,7 @@ JOURNAL = [
         "seq": 3,
         "method": "DELETE",
         "path": "/v19.0/11/users?payload=x",
+        "audience_id": "11",
         "status": 200,
         "rows": 2,
         "payload_in_query": True,
@@ -329,11 +331,26 @@ JOURNAL = [
         ),
         pytest.param("{payload_in_query: false}", "request #3", id="payload-in-query"),
         pytest.param("{status: 400, count: 1}", None, id="status"),
+        pytest.param("{audience: 'Cart (email)', count: 2}", None, id="audience"),
+        pytest.param(
+            "{audience: 'Cart (phone)', count: {min: 1}}",
+            "0 * * requests about 'Cart (phone)', expected at least 1",
+            id="other-audience",
+        ),
+        pytest.param(
+            "{audience: 'Cart (emial)', count: 2}",
+            "no audience named 'Cart (emial)' to count requests of; "
+            "did you mean 'Cart (email)'?",
+            id="unknown-audience",
+        ),
     ],
 )
 def test_request_expectations(expect, words):
+    audiences = [audience(11, "Cart (email)"), audience(12, "Cart (phone)")]
     problems = check(
-        f"requests: {expect}", CraftedControl(journal=JOURNAL), final=False
+        f"requests: {expect}",
+        CraftedControl(audiences=audiences, journal=JOURNAL),
+        final=False,
     )
     if words is None:
         assert problems == []

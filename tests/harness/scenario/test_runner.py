@@ -295,3 +295,21 @@ def test_without_expect_every_connection_must_be_active(write_scenario, steps, s
         [problem] = result.failures
         assert "connection of audience 7301 is faulted" in problem.message
         assert problem.line == 5
+
+
+def test_requests_can_be_counted_for_one_downstream_audience(write_scenario):
+    text = NO_EXPECT + (
+        "  - flush\n"
+        "expect:\n"
+        "  requests:\n"
+        "    - {path: '/*/users', count: 2}\n"
+        "    - {path: '/*/users', audience: 'Cart (email)', count: 1}\n"
+        "    - {path: '/*/users', audience: 'Cart (multi-key)', count: 1}\n"
+    )
+    text = text.replace(
+        "customer_file_source: USER_PROVIDED_ONLY",
+        "customer_file_source: USER_PROVIDED_ONLY, enable_multi_key_audience: true",
+    )
+    result = run(write_scenario, text, engine=None)
+
+    assert result.status == PASSED, result.problems
