@@ -14,7 +14,7 @@ def load(tmp_path, *extra):
 
 
 def test_a_small_load_passes_its_check(tmp_path, capsys):
-    status, report = load(tmp_path, "--audiences", "4")
+    status, report = load(tmp_path, "--audiences", "5")
 
     assert status == 0
     assert report["ok"] and report["graph"]["rows"] > 0
