@@ -255,6 +255,8 @@ def test_reset_forgets_every_connection(world, messages):
 
 def test_logs_carry_neither_token_nor_raw_identifiers(world, messages, caplog):
     caplog.set_level(logging.DEBUG)
+    # The engine's own logger too: `fbca load` raises its level in-process.
+    caplog.set_level(logging.DEBUG, logger="harness.engine")
     world.engine.handle(messages.subscription(enableMultiKeyAudience="true"))
     world.engine.handle(
         messages.membership(
