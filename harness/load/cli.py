@@ -63,7 +63,16 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    logging.getLogger("harness.engine").setLevel(logging.ERROR)
+    engine_log = logging.getLogger("harness.engine")
+    level = engine_log.level
+    engine_log.setLevel(logging.ERROR)  # one warning per skipped user drowns the bar
+    try:
+        return _run(args)
+    finally:
+        engine_log.setLevel(level)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         plan = LoadPlan(
             users=args.users,

@@ -12,7 +12,11 @@ PLAN = LoadPlan(users=300, audiences=1, seed=5, messiness=0.3)
 
 @pytest.fixture(autouse=True)
 def quiet_engine():
-    logging.getLogger("harness.engine").setLevel(logging.ERROR)
+    engine_log = logging.getLogger("harness.engine")
+    level = engine_log.level
+    engine_log.setLevel(logging.ERROR)
+    yield
+    engine_log.setLevel(level)
 
 
 @pytest.fixture

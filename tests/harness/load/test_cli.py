@@ -1,4 +1,5 @@
 import json
+import logging
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,12 @@ def test_bad_arguments_exit_2(tmp_path, bad, capsys):
 
     assert status == 2
     assert "fbca load:" in capsys.readouterr().err
+
+
+def test_the_engine_logger_is_left_as_it_was(tmp_path):
+    engine_log = logging.getLogger("harness.engine")
+    before = engine_log.level
+
+    load(tmp_path, "--audiences", "1")
+
+    assert engine_log.level == before

@@ -64,8 +64,8 @@ def test_latency_percentiles_prefer_the_engine_client():
     assert (latency["p50_ms"], latency["p95_ms"], latency["max_ms"]) == (51, 95, 100)
 
 
-def test_the_fake_journal_stays_within_its_bound_under_load():
-    logging.getLogger("harness.engine").setLevel(logging.ERROR)
+def test_the_fake_journal_stays_within_its_bound_under_load(caplog):
+    caplog.set_level(logging.ERROR, logger="harness.engine")
     plan = LoadPlan(users=300, audiences=1, seed=2)
 
     report = run_load(LoadOptions(plan, journal_size=3))
