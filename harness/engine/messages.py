@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
@@ -54,6 +55,32 @@ def _validator(message_type: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(inlined)
 
 
+@cache
+def _accepts(message_type: str):
+    """The same schema compiled to Python by fastjsonschema: about 20 times faster.
+
+    It only says yes or no; jsonschema stays the authority and words every error
+    (a message the fast check refuses is checked again by jsonschema). The schemas
+    use only keywords both libraries read alike (type, properties, required,
+    items, enum, const, minLength, minimum, allOf, if/then).
+    """
+    schema = {
+        key: value
+        for key, value in _validator(message_type).schema.items()
+        if key not in ("$schema", "$id", "$defs")
+    }
+    check = fastjsonschema.compile(schema, use_default=False)
+
+    def accepts(message: dict) -> bool:
+        try:
+            check(message)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return accepts
+
+
 def _inline_refs(node, resolver):
     """`node` with every `$ref` replaced by its target (our schemas never recurse).
 
@@ -88,6 +115,8 @@ def validate(message: object) -> str:
             "$.type", f"must be one of {known}, got {message_type!r}"
         )
 
+    if _accepts(message_type)(message):
+        return message_type
     error = jsonschema.exceptions.best_match(
         _validator(message_type).iter_errors(message)
     )
