@@ -9,10 +9,12 @@ Pure: no Flask, no sockets.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 import jsonschema
 import yaml
 
@@ -164,6 +166,30 @@ def validate_document(document: Document, schema: dict) -> None:
         first = errors[0]
         path = tuple(first.absolute_path)
         raise document.error(path, _describe(first))
+
+
+def compile_acceptor(schema: dict) -> Callable[[Any], bool]:
+    """A fast yes/no check of `schema`, compiled to Python by fastjsonschema.
+
+    It is several times faster than jsonschema on valid documents, so callers ask
+    it first and run jsonschema only on what it refuses, to find and word the
+    errors: jsonschema stays the authority. The schema must use only keywords both
+    libraries read alike (draft 7's, with `$ref`s into `$defs` or inlined).
+    """
+    meta = ("$schema", "$id")
+    check = fastjsonschema.compile(
+        {key: value for key, value in schema.items() if key not in meta},
+        use_default=False,
+    )
+
+    def accepts(data: Any) -> bool:
+        try:
+            check(data)
+        except fastjsonschema.JsonSchemaValueException:
+            return False
+        return True
+
+    return accepts
 
 
 def load_schema(package_file: str, name: str) -> dict:

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-import fastjsonschema
 import jsonschema
 from referencing import Registry, Resource
 
+from fake_graph_api.documents import compile_acceptor
 from harness.engine.errors import InvalidMessageError
 
 FIREHOSE_VERSION = "3.2.0"
@@ -57,28 +57,11 @@ def _validator(message_type: str) -> jsonschema.Draft202012Validator:
 
 @cache
 def _accepts(message_type: str):
-    """The same schema compiled to Python by fastjsonschema: about 20 times faster.
-
-    It only says yes or no; jsonschema stays the authority and words every error
-    (a message the fast check refuses is checked again by jsonschema). The schemas
-    use only keywords both libraries read alike (type, properties, required,
-    items, enum, const, minLength, minimum, allOf, if/then).
-    """
-    schema = {
-        key: value
-        for key, value in _validator(message_type).schema.items()
-        if key not in ("$schema", "$id", "$defs")
-    }
-    check = fastjsonschema.compile(schema, use_default=False)
-
-    def accepts(message: dict) -> bool:
-        try:
-            check(message)
-        except fastjsonschema.JsonSchemaValueException:
-            return False
-        return True
-
-    return accepts
+    """The fast check of the same inlined schema (about 20 times faster on valid
+    messages); jsonschema words the errors of what it refuses."""
+    inlined = dict(_validator(message_type).schema)
+    inlined.pop("$defs", None)  # its references are inlined; left, they point away
+    return compile_acceptor(inlined)
 
 
 def _inline_refs(node, resolver):

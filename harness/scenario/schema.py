@@ -12,11 +12,15 @@ from __future__ import annotations
 import json
 from functools import cache
 
-import fastjsonschema
 import jsonschema
 from jsonschema.exceptions import ValidationError, best_match
 
-from fake_graph_api.documents import Document, DocumentError, load_schema
+from fake_graph_api.documents import (
+    Document,
+    DocumentError,
+    compile_acceptor,
+    load_schema,
+)
 
 SHALLOW = ("type", "enum", "const")
 
@@ -33,22 +37,9 @@ def _validator() -> jsonschema.Draft202012Validator:
 
 @cache
 def _accepts():
-    """The schema compiled by fastjsonschema: a yes/no about eight times faster.
-
-    jsonschema stays the authority: a document the fast check refuses is walked
-    again by jsonschema, which finds and words its errors.
-    """
-    schema = {k: v for k, v in scenario_schema().items() if k not in ("$schema", "$id")}
-    check = fastjsonschema.compile(schema, use_default=False)
-
-    def accepts(data) -> bool:
-        try:
-            check(data)
-        except fastjsonschema.JsonSchemaValueException:
-            return False
-        return True
-
-    return accepts
+    """The fast check of the same schema (about eight times faster on valid files);
+    jsonschema finds and words the errors of what it refuses."""
+    return compile_acceptor(scenario_schema())
 
 
 def check_schema(document: Document) -> None:
