@@ -138,6 +138,14 @@ def render(report: LoadReport) -> str:
         f"entries (bound {journal['bound']}: "
         f"{'bounded' if journal['bounded'] else 'NOT bounded'})",
     ]
+    for connection in facts["connections_still_faulted"]:
+        fault = connection["fault"] or {}
+        lines.append(
+            f"warning: the connection of audience {connection['audience_id']} is "
+            f"still faulted after the resumes (Graph code {fault.get('code')}: "
+            f"{fault.get('message', 'no message')}); its missing rows below are "
+            "why"
+        )
     if graph["journal_entries_unseen"]:
         lines.append(
             f"warning: {graph['journal_entries_unseen']} journal entries fell off "

@@ -64,6 +64,7 @@ class LoadReport:
     seconds: float = 0.0
     suspended: int = 0
     resumed: int = 0
+    still_faulted: list[dict] = field(default_factory=list)
     graph: GraphStats = field(default_factory=GraphStats)
     journal_entries: int = 0
     check: MembershipCheck | None = None
@@ -96,6 +97,7 @@ class LoadReport:
             "graph": self.graph.as_dict(),
             "suspended_responses": self.suspended,
             "connections_resumed": self.resumed,
+            "connections_still_faulted": self.still_faulted,
             "journal": {
                 "entries": self.journal_entries,
                 "bound": self.options.journal_size,
@@ -130,6 +132,7 @@ def run_load(options: LoadOptions, *, progress: Callable[[int], None] | None = N
         started = time.perf_counter()
         expected = _replay(options, engine, control, report, progress)
         report.resumed = _resume_faulted(engine)
+        report.still_faulted = faulted_connections(engine)
         report.seconds = time.perf_counter() - started
 
         report.graph.read_journal(_journal(control))
@@ -189,8 +192,7 @@ def _resume_faulted(engine) -> int:
     """Resume faulted connections, as a user would, until none is left or we give up."""
     resumed = 0
     for _ in range(RESUME_ATTEMPTS):
-        status = engine.handle({"type": "fbca_control", "action": "status"})
-        faulted = [c for c in status.get("connections", []) if c["state"] == "faulted"]
+        faulted = faulted_connections(engine)
         if not faulted:
             break
         for connection in faulted:
@@ -204,6 +206,16 @@ def _resume_faulted(engine) -> int:
             resumed += 1
     engine.handle({"type": "fbca_control", "action": "flush"})
     return resumed
+
+
+def faulted_connections(engine) -> list[dict]:
+    """The engine's faulted connections: audience id and the fault that stopped it."""
+    status = engine.handle({"type": "fbca_control", "action": "status"})
+    return [
+        {"audience_id": c["audience_id"], "fault": c.get("fault")}
+        for c in status.get("connections", [])
+        if c["state"] == "faulted"
+    ]
 
 
 def _inject_faults(control: FakeControl, rate: float) -> None:

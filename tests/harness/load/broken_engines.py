@@ -2,7 +2,8 @@
 
 Each wraps the reference engine and tampers with membership messages on the way
 in: `dropping` forgets every 7th user profile, `corrupting` changes one letter of
-every 5th email before the engine hashes it.
+every 5th email before the engine hashes it, `bad_token` swaps the access token
+so every upload is refused.
 """
 
 import copy
@@ -43,6 +44,15 @@ def corrupting(**wiring) -> TamperingEngine:
                     identity["value"] = "x" + identity["value"]
 
     return TamperingEngine(corrupt, **wiring)
+
+
+def bad_token(**wiring) -> TamperingEngine:
+    """Membership messages carry a token the fake does not know: uploads fault."""
+
+    def swap_token(message: dict) -> None:
+        message["account"]["account_settings"]["accessToken"] = "not-a-known-token"
+
+    return TamperingEngine(swap_token, **wiring)
 
 
 class CrashingEngine:

@@ -19,6 +19,7 @@ def test_a_small_load_passes_its_check(tmp_path, capsys):
 
     assert status == 0
     assert report["ok"] and report["graph"]["rows"] > 0
+    assert report["connections_still_faulted"] == []
     assert report["journal"]["bounded"]
     assert "membership check: PASSED" in capsys.readouterr().out
 
@@ -55,6 +56,21 @@ def test_a_broken_engine_exits_non_zero(tmp_path, monkeypatch):
     )
 
     assert status == 1 and not report["ok"]
+
+
+def test_a_connection_left_faulted_is_named_in_the_report(
+    tmp_path, monkeypatch, capsys
+):
+    monkeypatch.syspath_prepend(str(Path(__file__).parent))
+
+    status, report = load(
+        tmp_path, "--audiences", "1", "--engine", "python:broken_engines:bad_token"
+    )
+
+    assert status == 1 and not report["ok"]
+    faulted = report["connections_still_faulted"]
+    assert faulted and faulted[0]["fault"]["code"] == 190
+    assert "still faulted after the resumes (Graph code 190" in capsys.readouterr().out
 
 
 def test_an_engine_that_crashes_exits_1(tmp_path, monkeypatch, capsys):
