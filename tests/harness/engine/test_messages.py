@@ -22,17 +22,6 @@ def test_a_keep_alive_without_profiles_is_valid(messages):
     assert protocol.membership_changes(keep_alive) == []
 
 
-def breaks(message: dict, path: list, value) -> dict:
-    target = message
-    for step in path[:-1]:
-        target = target[step]
-    if value is KeyError:
-        del target[path[-1]]
-    else:
-        target[path[-1]] = value
-    return message
-
-
 @pytest.mark.parametrize(
     ("path", "value", "expected_path"),
     [
@@ -69,7 +58,9 @@ def breaks(message: dict, path: list, value) -> dict:
         ),
     ],
 )
-def test_an_invalid_membership_names_the_field(messages, path, value, expected_path):
+def test_an_invalid_membership_names_the_field(
+    messages, mutations, path, value, expected_path
+):
     message = messages.membership(
         messages.profile(
             mpid="1",
@@ -79,7 +70,7 @@ def test_an_invalid_membership_names_the_field(messages, path, value, expected_p
     )
 
     with pytest.raises(InvalidMessageError) as caught:
-        protocol.validate(breaks(message, path, value))
+        protocol.validate(mutations.broken(message, path, value))
     assert caught.value.path == expected_path
 
 
