@@ -29,7 +29,8 @@ class CommandEngine(EngineAdapter):
         super().__init__(spec)
         argv = _split(spec, command)
         self.timeout = timeout
-        self.stderr = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 (closed in close)
+        # Closed in close(), not by a with block: it outlives this method.
+        self.stderr = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115
         try:
             self.process = subprocess.Popen(
                 argv,
